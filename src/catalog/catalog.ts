@@ -1,0 +1,137 @@
+import { createReadStream } from 'node:fs';
+import { CATALOGS, type CatalogKind } from '../config/schema.js';
+import { InputError } from '../errors.js';
+import { CsvReport } from '../report/csv.js';
+import type { Store } from '../store/store.js';
+import type { CatalogImportResult, CatalogRow } from '../store/types.js';
+import { CsvSyntaxError, readCsv } from '../util/csv-parse.js';
+import { formatCents, parseCents } from '../util/money.js';
+
+export const CATALOG_COLUMNS = ['catalog', 'distributor', 'manufacturer', 'part_number', 'description', 'list_price', 'shelf_qty'] as const;
+
+export interface RowProblem {
+  line: number;
+  message: string;
+}
+
+export interface CatalogImportSummary extends CatalogImportResult {
+  file: string;
+  rows: number;
+  bad: RowProblem[];
+  duplicatesInFile: number;
+}
+
+/** Validate one CSV record against the header's column positions. */
+export function readCatalogRow(fields: string[], col: Record<string, number>): CatalogRow | string {
+  const get = (name: string) => (col[name] === undefined ? '' : (fields[col[name]!] ?? '').trim());
+  const catalog = get('catalog').toLowerCase();
+  if (!CATALOGS.includes(catalog as CatalogKind)) return `catalog ${JSON.stringify(get('catalog'))} is not one of ${CATALOGS.join(', ')}`;
+  const distributor = get('distributor') || null;
+  const manufacturer = get('manufacturer') || null;
+  if (catalog === 'aftermarket' && !distributor) return 'an aftermarket product needs a distributor abbreviation';
+  if (catalog !== 'aftermarket' && !manufacturer) return `an ${catalog} product needs a manufacturer`;
+  const partNumber = get('part_number');
+  if (!partNumber) return 'part_number is empty';
+  const priceText = get('list_price');
+  let listPriceCents: number | null = null;
+  if (priceText !== '') {
+    const c = parseCents(priceText);
+    if (c === undefined || c < 0) return `list_price ${JSON.stringify(priceText)} is not an amount such as 12.95`;
+    listPriceCents = c;
+  }
+  const qtyText = get('shelf_qty');
+  let shelfQty: number | null = null;
+  if (qtyText !== '') {
+    if (!/^\d+$/.test(qtyText)) return `shelf_qty ${JSON.stringify(qtyText)} is not a whole number of 0 or more`;
+    shelfQty = Number(qtyText);
+  }
+  const description = col.description === undefined ? null : (fields[col.description] ?? '');
+  return {
+    catalog: catalog as CatalogKind,
+    distributor,
+    manufacturer,
+    partNumber,
+    description: description === '' ? null : description,
+    listPriceCents,
+    shelfQty,
+  };
+}
+
+/** Load or update products from a catalog CSV, in one transaction. Bad rows are reported, good rows kept. */
+export async function importCatalogFile(store: Store, file: string): Promise<CatalogImportSummary> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const opened = new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (err) {
+    throw new InputError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  const bad: RowProblem[] = [];
+  let rows = 0;
+  let duplicatesInFile = 0;
+  async function* batches(): AsyncGenerator<CatalogRow[]> {
+    let col: Record<string, number> | undefined;
+    let batch: CatalogRow[] = [];
+    const seen = new Set<string>();
+    try {
+      for await (const rec of readCsv(stream)) {
+        if (rec.fields.length === 1 && rec.fields[0]!.trim() === '') continue;
+        if (!col) {
+          col = {};
+          rec.fields.forEach((h, i) => (col![h.trim().toLowerCase()] = i));
+          const missing = CATALOG_COLUMNS.filter((c) => c !== 'description' && col![c] === undefined);
+          if (missing.length > 0) {
+            throw new InputError(`${file}:${rec.line}: the header lacks ${missing.join(', ')}.`, {
+              hint: `The first line must be: ${CATALOG_COLUMNS.join(',')}`,
+            });
+          }
+          continue;
+        }
+        rows++;
+        const r = readCatalogRow(rec.fields, col);
+        if (typeof r === 'string') {
+          bad.push({ line: rec.line, message: r });
+          continue;
+        }
+        const k = `${r.catalog}\u0000${r.catalog === 'aftermarket' ? r.distributor : r.manufacturer}\u0000${r.partNumber}`;
+        if (seen.has(k)) duplicatesInFile++;
+        else seen.add(k);
+        batch.push(r);
+        if (batch.length >= 5000) {
+          yield batch;
+          batch = [];
+        }
+      }
+    } catch (err) {
+      if (err instanceof CsvSyntaxError) throw new InputError(`${file}:${err.line}: ${err.message}`);
+      throw err;
+    }
+    if (!col) throw new InputError(`${file} is empty.`, { hint: `The first line must be: ${CATALOG_COLUMNS.join(',')}` });
+    if (batch.length) yield batch;
+  }
+  const result = await store.importCatalog(batches());
+  return { file, rows, bad, duplicatesInFile, ...result };
+}
+
+/** Write every product in the catalog CSV's columns (no formula neutralising: it is data to re-import). */
+export async function exportCatalogFile(store: Store, file: string): Promise<number> {
+  const csv = new CsvReport(file, CATALOG_COLUMNS, { neutralise: false });
+  let n = 0;
+  for await (const p of store.exportCatalog()) {
+    await csv.write({
+      catalog: p.catalog,
+      distributor: p.distributor ?? '',
+      manufacturer: p.manufacturer ?? '',
+      part_number: p.partNumber,
+      description: p.description ?? '',
+      list_price: p.listPriceCents === null ? '' : formatCents(p.listPriceCents),
+      shelf_qty: p.shelfQty,
+    });
+    n++;
+  }
+  await csv.close();
+  return n;
+}

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { EXIT } from '../errors.js';
+import { loadCliConfig } from './context.js';
+import { cliLogger, colors, err, fmtInt, out, printJson, type GlobalOptions } from './output.js';
+
+export async function catalogImportCommand(file: string, flags: GlobalOptions): Promise<number> {
+  const config = loadCliConfig(flags);
+  const log = await cliLogger(flags);
+  const { openStore } = await import('../store/open.js');
+  const { importCatalogFile } = await import('../catalog/catalog.js');
+  const store = await openStore(config);
+  try {
+    log.progress(`Importing ${file}`);
+    const s = await importCatalogFile(store, path.resolve(file));
+    log.stop();
+    const code = s.bad.length > 0 ? EXIT.NEEDS_ATTENTION : EXIT.OK;
+    if (flags.json) {
+      printJson({ ok: true, exitCode: code, ...s });
+      return code;
+    }
+    const c = colors(flags);
+    out(`Catalog import of ${s.file}: ${fmtInt(s.rows)} rows, ${fmtInt(s.inserted)} new, ${fmtInt(s.updated)} updated, ${fmtInt(s.unchanged)} unchanged${s.bad.length ? `, ${c.yellow(`${fmtInt(s.bad.length)} bad rows skipped`)}` : ''}.`);
+    if (s.duplicatesInFile) out(`  ${fmtInt(s.duplicatesInFile)} rows repeat an earlier product key; the later row wins.`);
+    for (const b of s.bad.slice(0, 50)) err(`  ${path.basename(s.file)}:${b.line}: ${b.message}`);
+    if (s.bad.length > 50) err(`  ... and ${s.bad.length - 50} more (use --json for the full list)`);
+    return code;
+  } finally {
+    log.stop();
+    await store.close();
+  }
+}
+
+export async function catalogExportCommand(flags: GlobalOptions & { out?: string }): Promise<number> {
+  const config = loadCliConfig(flags);
+  const { openStore } = await import('../store/open.js');
+  const { exportCatalogFile } = await import('../catalog/catalog.js');
+  const store = await openStore(config);
+  try {
+    if (!flags.out) {
+      const { mkdtempSync, createReadStream, rmSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const dir = mkdtempSync(path.join(tmpdir(), 'lizzy-export-'));
+      const tmp = path.join(dir, 'catalog.csv');
+      await exportCatalogFile(store, tmp);
+      await new Promise<void>((resolve, reject) => {
+        const s = createReadStream(tmp);
+        s.on('error', reject);
+        s.on('end', resolve);
+        s.pipe(process.stdout, { end: false });
+      });
+      rmSync(dir, { recursive: true, force: true });
+      return EXIT.OK;
+    }
+    const n = await exportCatalogFile(store, path.resolve(flags.out));
+    if (flags.json) printJson({ ok: true, file: path.resolve(flags.out), products: n });
+    else err(`Exported ${fmtInt(n)} products to ${path.resolve(flags.out)}`);
+    return EXIT.OK;
+  } finally {
+    await store.close();
+  }
+}

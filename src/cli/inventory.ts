@@ -1,0 +1,108 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import { requireApiKey } from '../config/load.js';
+import { EXIT } from '../errors.js';
+import type { InventorySummary } from '../inventory/pull.js';
+import { STATUSES } from '../inventory/plan.js';
+import { cliClock, loadCliConfig } from './context.js';
+import { cliLogger, colors, fmtDuration, fmtInt, out, printJson, type GlobalOptions } from './output.js';
+
+export interface PullFlags extends GlobalOptions {
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+export async function inventoryPullCommand(flags: PullFlags): Promise<number> {
+  const config = loadCliConfig(flags);
+  const apiKey = requireApiKey(config);
+  const clock = cliClock();
+  const log = await cliLogger(flags);
+  const { openStore } = await import('../store/open.js');
+  const { runInventoryPull, clientFor } = await import('../inventory/pull.js');
+  const store = await openStore(config);
+  const deadline = AbortSignal.timeout(config.runTimeoutMinutes * 60_000);
+  try {
+    const summary = await runInventoryPull(config, store, clientFor(config, apiKey, deadline), {
+      clock,
+      log,
+      dryRun: flags.dryRun,
+      force: flags.force,
+      signal: deadline,
+    });
+    log.stop();
+    if (flags.json) printJson({ ok: true, exitCode: exitFor(summary), ...summary });
+    else printPullSummary(summary, flags);
+    return exitFor(summary);
+  } finally {
+    log.stop();
+    await store.close();
+  }
+}
+
+function exitFor(s: InventorySummary): number {
+  return s.status === 'needs_attention' ? EXIT.NEEDS_ATTENTION : EXIT.OK;
+}
+
+const LABELS: Record<(typeof STATUSES)[number], string> = {
+  updated: 'updated',
+  unchanged: 'unchanged',
+  not_found: 'not found in catalog',
+  unrecognized_vendor: 'unrecognized vendor',
+  invalid: 'invalid',
+};
+
+export function printPullSummary(s: InventorySummary, flags: GlobalOptions): void {
+  const c = colors(flags);
+  if (s.status === 'skipped') {
+    out(`Inventory pull skipped: ${s.skippedReason}.`);
+    return;
+  }
+  const head = s.dryRun ? c.cyan('DRY RUN: nothing was written to the database.') : '';
+  if (head) out(head);
+  const verdict = s.status === 'needs_attention' ? c.yellow(`needs attention (${s.counts.invalid} invalid items, see the report)`) : c.green('success');
+  out(`Inventory pull ${s.dryRun ? 'planned' : 'finished'} in ${fmtDuration(s.durationMs)}: ${verdict}`);
+  out(`  Lizzy feed: ${fmtInt(s.feedItems)} items changed since ${s.modifiedSince}${s.duplicates ? ` (${fmtInt(s.duplicates)} duplicates: the later one kept)` : ''}`);
+  const width = Math.max(...Object.values(LABELS).map((l) => l.length));
+  for (const st of STATUSES) out(`  ${LABELS[st].padEnd(width)}  ${fmtInt(s.counts[st]).padStart(8)}`);
+  out(`  Products matched: ${fmtInt(s.matchedProducts)}${s.dryRun ? '' : `, changed: ${fmtInt(s.productsUpdated)}, cleared to 0: ${fmtInt(s.cleared)}, queued for re-index: ${fmtInt(s.reindexQueued)}`}`);
+  if (s.unrecognizedVendors.length > 0) {
+    const top = s.unrecognizedVendors.slice(0, 8).map((v) => `${JSON.stringify(v.vendor)} (${fmtInt(v.items)}${v.suggestion ? `; did you mean ${JSON.stringify(v.suggestion)}?` : ''})`);
+    const more = s.unrecognizedVendors.length > 8 ? `, and ${s.unrecognizedVendors.length - 8} more` : '';
+    out(`  Unrecognized vendors: ${top.join(', ')}${more}`);
+  }
+  if (s.reportPath) out(`  Report: ${s.reportPath}`);
+  if (s.vendorsReportPath) out(`  Unrecognized vendors: ${s.vendorsReportPath}`);
+}
+
+export async function inventoryFetchCommand(flags: GlobalOptions & { out: string }): Promise<number> {
+  const config = loadCliConfig(flags);
+  const apiKey = requireApiKey(config);
+  const clock = cliClock();
+  const log = await cliLogger(flags);
+  const { clientFor, modifiedSinceFor } = await import('../inventory/pull.js');
+  const since = modifiedSinceFor(config, clock());
+  const client = clientFor(config, apiKey, AbortSignal.timeout(config.runTimeoutMinutes * 60_000));
+  const file = path.resolve(flags.out);
+  await mkdir(path.dirname(file), { recursive: true });
+  // Collect first: a failed fetch must not leave a half-written feed file behind.
+  let elements: string[] = [];
+  const res = await client.fetchInventoryFeed(since, {
+    begin: () => {
+      elements = [];
+    },
+    element: (v) => {
+      elements.push(JSON.stringify(v));
+    },
+  });
+  const ws = createWriteStream(file);
+  ws.write('[\n');
+  elements.forEach((e, i) => ws.write(`${e}${i < elements.length - 1 ? ',' : ''}\n`));
+  ws.end(']\n');
+  await finished(ws);
+  log.stop();
+  if (flags.json) printJson({ ok: true, file, items: res.items, modifiedSince: since });
+  else out(`Saved ${fmtInt(res.items)} feed items (changed since ${since}) to ${file}`);
+  return EXIT.OK;
+}

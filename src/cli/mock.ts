@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { out, err } from './output.js';
+
+export interface MockFlags {
+  port: string;
+  data?: string;
+  apiKey?: string;
+  webstoreId?: string;
+  delayMs?: string;
+  noContent?: boolean;
+}
+
+/** Run the mock Lizzy until SIGINT/SIGTERM. The first stdout line says where it listens. */
+export async function mockLizzyCommand(flags: MockFlags): Promise<number> {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${flags.port} is not a port number (0 picks a free one).`);
+  const apiKey = flags.apiKey ?? process.env.LIZZY_API_KEY;
+  if (!apiKey) throw new UsageError('The mock needs the API key it should accept: --api-key KEY or LIZZY_API_KEY.');
+  const delayMs = flags.delayMs === undefined ? 0 : Number(flags.delayMs);
+  if (!Number.isFinite(delayMs) || delayMs < 0) throw new UsageError(`--delay-ms ${flags.delayMs} is not a number of milliseconds.`);
+  const { startMockLizzy } = await import('../lizzy/mock/server.js');
+  const mock = await startMockLizzy({
+    port,
+    dataDir: flags.data ? path.resolve(flags.data) : undefined,
+    apiKey,
+    webstoreId: flags.webstoreId,
+    delayMs,
+    submitNoContent: flags.noContent,
+    log: (l) => err(l),
+  });
+  out(`Mock Lizzy listening on ${mock.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await mock.close();
+  return 0;
+}

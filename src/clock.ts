@@ -1,0 +1,18 @@
+/** The clock is passed in, never read ad hoc, so that tests can pin it. */
+export type Clock = () => Date;
+
+export const systemClock: Clock = () => new Date();
+
+/**
+ * The clock the CLI uses. `LIZZY_SYNC_NOW` (an ISO 8601 instant) pins it; it exists for
+ * tests and rehearsals ("what would the 04:00 run on a Saturday do?").
+ */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const pinned = env.LIZZY_SYNC_NOW;
+  if (!pinned) return systemClock;
+  const t = Date.parse(pinned);
+  if (Number.isNaN(t)) throw new Error(`LIZZY_SYNC_NOW is not an ISO 8601 instant: ${pinned}`);
+  const offset = t - Date.now();
+  // A pinned clock still moves, so durations and timeouts behave.
+  return () => new Date(Date.now() + offset);
+}

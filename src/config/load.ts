@@ -1,0 +1,354 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from 'yaml';
+import { ConfigError } from '../errors.js';
+import { didYouMean } from '../util/suggest.js';
+import { isValidTimeZone, type Weekday } from '../schedule/zone.js';
+import { configSpec, type CatalogKind, type Config, type Source, type Spec, type VendorMapping } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'lizzy-sync.yaml';
+
+interface Problem {
+  line?: number;
+  col?: number;
+  path: string;
+  message: string;
+}
+
+/** Keys whose unresolved ${VAR} is not fatal at load time (only commands that need them fail). */
+const DEFERRED_ENV_KEYS = new Set(['lizzy.apiKey']);
+
+/**
+ * Load, validate and resolve a config file. Every problem is collected and reported at once,
+ * each with file:line:col, the key path and what is expected.
+ */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new ConfigError(`No config file at ${abs}.`, {
+        hint: `Copy config.example.yaml to ${DEFAULT_CONFIG_FILE} and edit it, or pass --config PATH.`,
+      });
+    }
+    throw new ConfigError(`Cannot read config file ${abs}: ${(err as Error).message}`);
+  }
+  return parseConfig(text, abs, env);
+}
+
+export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const display = path.relative(process.cwd(), abs) || abs;
+  const lc = new LineCounter();
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const docs = parseAllDocuments(text, { version: '1.2', lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const fail = (problems: Problem[]): never => {
+    const lines = problems.map((p) => {
+      const where = p.line ? `${display}:${p.line}${p.col ? `:${p.col}` : ''}` : display;
+      return `${where}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
+    });
+    throw new ConfigError(
+      problems.length === 1 ? `Invalid config: ${lines[0]}` : `Invalid config (${problems.length} problems):\n  ${lines.join('\n  ')}`,
+      { hint: 'See config.example.yaml for every key, its type and its default.' },
+    );
+  };
+  if (!Array.isArray(docs)) fail([{ path: '', message: 'not a YAML document' }]);
+  const list = docs as Exclude<typeof docs, { empty: true }>;
+  if (list.length === 0) fail([{ path: '', message: 'the file is empty; it needs at least a "lizzy:" section' }]);
+  if (list.length > 1) {
+    const pos = lc.linePos(list[1]!.range[0]);
+    fail([{ line: pos.line, path: '', message: 'more than one YAML document ("---"); keep the whole config in one document' }]);
+  }
+  const doc = list[0]!;
+  if (doc.directives?.yaml?.explicit && doc.directives.yaml.version !== '1.2') {
+    fail([
+      {
+        line: 1,
+        path: '',
+        message: `%YAML ${doc.directives.yaml.version} is not accepted: lizzy-sync reads YAML 1.2 only (YAML 1.1 would turn NO into false and 0123 into 83). Remove the %YAML line.`,
+      },
+    ]);
+  }
+  const syntax = [...doc.errors].map((e) => ({
+    line: e.linePos?.[0].line,
+    col: e.linePos?.[0].col,
+    path: '',
+    message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+  }));
+  if (syntax.length > 0) fail(syntax);
+
+  const problems: Problem[] = [];
+  const sources: Record<string, Source> = {};
+  const deferred: Record<string, string> = {};
+  const at = (node: YamlNode | null | undefined) => {
+    if (!node?.range) return {};
+    const p = lc.linePos(node.range[0]);
+    return { line: p.line, col: p.col };
+  };
+  const interpolate = (raw: string, keyPath: string, node: YamlNode): string | undefined => {
+    let missing: string | undefined;
+    const out = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt?: string) => {
+      const v = env[name];
+      if (v !== undefined && v !== '') return v;
+      if (dflt !== undefined) return dflt;
+      missing ??= name;
+      return '';
+    });
+    if (missing) {
+      if (DEFERRED_ENV_KEYS.has(keyPath)) {
+        deferred[keyPath] = missing;
+        return undefined;
+      }
+      problems.push({ ...at(node), path: keyPath, message: `environment variable ${missing} is not set (the value is "${raw}")` });
+      return undefined;
+    }
+    if (out !== raw) sources[keyPath] = 'env';
+    return out;
+  };
+
+  const walk = (spec: Spec, node: YamlNode | null | undefined, keyPath: string): unknown => {
+    const where = at(node);
+    const isNull = !node || (isScalar(node) && node.value === null);
+    switch (spec.kind) {
+      case 'object': {
+        if (isNull) return {};
+        if (!isMap(node)) {
+          problems.push({ ...where, path: keyPath, message: `expected a section of keys (${Object.keys(spec.fields).join(', ')})` });
+          return undefined;
+        }
+        const out: Record<string, unknown> = {};
+        const seen = new Set<string>();
+        for (const pair of node.items as Pair<YamlNode, YamlNode>[]) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+          const kp = keyPath ? `${keyPath}.${key}` : String(key);
+          if (key === undefined || !(key in spec.fields)) {
+            const guess = key ? didYouMean(key, Object.keys(spec.fields)) : undefined;
+            problems.push({
+              ...at(pair.key),
+              path: kp,
+              message: `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ''} (allowed here: ${Object.keys(spec.fields).join(', ')})`,
+            });
+            continue;
+          }
+          seen.add(key);
+          const v = walk(spec.fields[key]!.spec, pair.value, kp);
+          if (v !== undefined) {
+            out[key] = v;
+            sources[kp] ??= 'file';
+          }
+        }
+        for (const [key, field] of Object.entries(spec.fields)) {
+          const kp = keyPath ? `${keyPath}.${key}` : key;
+          if (seen.has(key)) continue;
+          if (field.required) {
+            problems.push({ ...where, path: kp, message: `missing required key "${key}"` });
+          } else if (field.default !== undefined) {
+            out[key] = field.spec.kind === 'object' ? walk(field.spec, null, kp) : structuredClone(field.default);
+            sources[kp] ??= 'default';
+          }
+        }
+        return out;
+      }
+      case 'array': {
+        if (isNull) return [];
+        if (!isSeq(node)) {
+          problems.push({ ...where, path: keyPath, message: 'expected a list (items starting with "- ", or [a, b])' });
+          return undefined;
+        }
+        return node.items.map((item, i) => {
+          const v = walk(spec.of, item as YamlNode, `${keyPath}[${i}]`);
+          if (v && typeof v === 'object' && !Array.isArray(v)) {
+            Object.defineProperty(v, '__line', { value: at(item as YamlNode).line ?? 0, enumerable: false });
+          }
+          return v;
+        });
+      }
+      case 'string': {
+        if (isNull) {
+          problems.push({ ...where, path: keyPath, message: 'expected a value, found nothing' });
+          return undefined;
+        }
+        if (!isScalar(node)) {
+          problems.push({ ...where, path: keyPath, message: 'expected a single value, found a list or section' });
+          return undefined;
+        }
+        if (typeof node.value !== 'string') {
+          const src = (node as { source?: string }).source ?? String(node.value);
+          problems.push({
+            ...where,
+            path: keyPath,
+            message: spec.identifier
+              ? `expected text but YAML read ${src} as a ${typeof node.value}; identifiers must be strings: write "${src}" in quotes`
+              : `expected text, found ${typeof node.value} ${src}; put it in quotes if it is meant as text`,
+          });
+          return undefined;
+        }
+        const value = interpolate(node.value, keyPath, node);
+        if (value === undefined) return undefined;
+        if (spec.nonEmpty && value.trim() === '') {
+          problems.push({ ...where, path: keyPath, message: 'must not be empty' });
+          return undefined;
+        }
+        if (spec.oneOf && !spec.oneOf.includes(value)) {
+          const guess = didYouMean(value, spec.oneOf);
+          problems.push({
+            ...where,
+            path: keyPath,
+            message: `"${value}" is not one of ${spec.oneOf.join(', ')}${guess ? `; did you mean "${guess}"?` : ''}`,
+          });
+          return undefined;
+        }
+        return value;
+      }
+      case 'digits': {
+        if (isNull || !isScalar(node)) {
+          problems.push({ ...where, path: keyPath, message: 'expected a number such as 12345' });
+          return undefined;
+        }
+        let raw = typeof node.value === 'number' ? (node as { source?: string }).source ?? String(node.value) : node.value;
+        if (typeof raw === 'string') raw = interpolate(raw, keyPath, node);
+        if (raw === undefined) return undefined;
+        if (typeof raw !== 'string' || !/^\d+$/.test(raw.trim())) {
+          problems.push({ ...where, path: keyPath, message: `expected digits only (the numeric ID Lizzy support gave you), found ${JSON.stringify(raw)}` });
+          return undefined;
+        }
+        return raw.trim();
+      }
+      case 'integer': {
+        let v: unknown = isScalar(node) ? node.value : undefined;
+        if (typeof v === 'string' && /\$\{/.test(v)) {
+          const s = interpolate(v, keyPath, node!);
+          v = s !== undefined && /^-?\d+$/.test(s.trim()) ? Number(s) : s;
+        }
+        if (typeof v !== 'number' || !Number.isInteger(v)) {
+          problems.push({ ...where, path: keyPath, message: `expected a whole number, found ${describe(node)}` });
+          return undefined;
+        }
+        if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) {
+          problems.push({ ...where, path: keyPath, message: `expected a whole number from ${spec.min} to ${spec.max}, found ${v}` });
+          return undefined;
+        }
+        return v;
+      }
+      case 'boolean': {
+        const v = isScalar(node) ? node.value : undefined;
+        if (typeof v !== 'boolean') {
+          problems.push({ ...where, path: keyPath, message: `expected true or false, found ${describe(node)}` });
+          return undefined;
+        }
+        return v;
+      }
+    }
+  };
+
+  const raw = walk(configSpec, doc.contents as YamlNode, '') as Record<string, any> | undefined;
+  if (!raw || problems.length > 0) fail(problems.length ? problems : [{ path: '', message: 'unreadable config' }]);
+  const r = raw as Record<string, any>;
+
+  // Rules that span keys.
+  const vendors: VendorMapping[] = [];
+  (r.vendors as Array<Record<string, any>>).forEach((row, index) => {
+    if (!row) return;
+    const line = (row as { __line?: number }).__line ?? 0;
+    const kp = `vendors[${index}]`;
+    const catalog = row.catalog as CatalogKind;
+    if (catalog === 'aftermarket') {
+      if (row.manufacturer !== undefined)
+        problems.push({ line, path: `${kp}.manufacturer`, message: 'an aftermarket row names a distributor abbreviation, not a manufacturer: use "distributor: PU" (or set catalog: oem/private)' });
+      if (row.distributor === undefined)
+        problems.push({ line, path: `${kp}.distributor`, message: 'an aftermarket row needs "distributor:" (the distributor abbreviation, for example PU)' });
+    } else if (catalog === 'oem' || catalog === 'private') {
+      if (row.distributor !== undefined)
+        problems.push({ line, path: `${kp}.distributor`, message: `an ${catalog} row names a manufacturer, not a distributor: use "manufacturer: ..." (or set catalog: aftermarket)` });
+      if (row.manufacturer === undefined)
+        problems.push({ line, path: `${kp}.manufacturer`, message: `an ${catalog} row needs "manufacturer:" (for example HONDA)` });
+    }
+    vendors.push({
+      vendor: row.vendor,
+      catalog,
+      distributor: row.distributor,
+      manufacturer: row.manufacturer,
+      usePricing: row.usePricing ?? false,
+      index,
+      line,
+    });
+  });
+  if (!isValidTimeZone(r.schedule.timezone)) {
+    problems.push({ path: 'schedule.timezone', message: `"${r.schedule.timezone}" is not a time zone name; use an IANA name such as America/Los_Angeles` });
+  }
+  if (r.database.postgres !== undefined && sources['database.sqlite'] === 'file') {
+    problems.push({ path: 'database', message: 'name either "sqlite" or "postgres", not both' });
+  }
+  try {
+    new URL(r.lizzy.baseUrl);
+  } catch {
+    problems.push({ path: 'lizzy.baseUrl', message: `"${r.lizzy.baseUrl}" is not a URL; the default is https://api.nizex.com` });
+  }
+  if (problems.length > 0) fail(problems);
+
+  const dir = path.dirname(abs);
+  let apiKey: string | undefined = r.lizzy.apiKey;
+  if (env.LIZZY_API_KEY) {
+    apiKey = env.LIZZY_API_KEY;
+    sources['lizzy.apiKey'] = 'env';
+  }
+  return {
+    file: abs,
+    dir,
+    lizzy: {
+      baseUrl: String(r.lizzy.baseUrl).replace(/\/+$/, ''),
+      apiKey: apiKey?.trim() || undefined,
+      webstoreId: r.lizzy.webstoreId,
+      timeoutSeconds: r.lizzy.timeoutSeconds,
+      retries: r.lizzy.retries,
+      maxRetryAfterSeconds: r.lizzy.maxRetryAfterSeconds,
+    },
+    database: {
+      sqlite: path.resolve(dir, r.database.sqlite),
+      postgres: r.database.postgres,
+      schema: r.database.schema,
+    },
+    reports: { dir: path.resolve(dir, r.reports.dir) },
+    inventory: {
+      clearPreviousQuantities: r.inventory.clearPreviousQuantities,
+      disabledDays: r.inventory.disabledDays as Weekday[],
+      lookbackDays: r.inventory.lookbackDays,
+    },
+    orders: { ...r.orders },
+    schedule: { ...r.schedule },
+    runTimeoutMinutes: r.runTimeoutMinutes,
+    logging: { file: r.logging.file ? path.resolve(dir, r.logging.file) : undefined },
+    vendors,
+    sources,
+  };
+}
+
+function describe(node: YamlNode | null | undefined): string {
+  if (!node) return 'nothing';
+  if (isScalar(node)) {
+    const src = (node as { source?: string }).source;
+    return src !== undefined ? JSON.stringify(src) : JSON.stringify(node.value);
+  }
+  return isSeq(node) ? 'a list' : 'a section';
+}
+
+/** Fail unless the config can call Lizzy. */
+export function requireApiKey(config: Config): string {
+  if (!config.lizzy.apiKey) {
+    throw new ConfigError(`No Lizzy API key: set lizzy.apiKey in ${config.file} or the environment variable LIZZY_API_KEY.`, {
+      hint: 'Lizzy technical support issues the key (one per dealership).',
+    });
+  }
+  return config.lizzy.apiKey;
+}
+
+export function requireWebstoreId(config: Config): string {
+  if (!config.lizzy.webstoreId) {
+    throw new ConfigError(`No Webstore ID: set lizzy.webstoreId in ${config.file}.`, {
+      hint: 'It is the number in parentheses next to your webstore name in the Lizzy Webstore Interface.',
+    });
+  }
+  return config.lizzy.webstoreId;
+}

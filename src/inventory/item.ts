@@ -1,0 +1,94 @@
+import { pickItemFields } from '../lizzy/wire.js';
+import { parseCents } from '../util/money.js';
+
+/** One feed item after the tolerant reader: identifiers as strings, values checked. */
+export interface FeedItem {
+  /** 1-based position in the feed. */
+  position: number;
+  vendor?: string;
+  itemNumber?: string;
+  description?: string;
+  /** Whole, non-negative quantity; undefined when the item is invalid. */
+  quantity?: number;
+  /** List price in cents; undefined when missing, zero or unreadable (see priceProblem). */
+  priceCents?: number;
+  priceProblem?: string;
+  /** Why the item cannot be used, if it cannot. */
+  invalid?: string;
+  /** Things the reader changed or noticed. */
+  notes: string[];
+}
+
+const QTY = /^([+-])?(\d+)(?:\.(\d*))?$/;
+
+/** Read one parsed feed element into a FeedItem. Never throws. */
+export function readFeedItem(element: unknown, position: number): FeedItem {
+  const item: FeedItem = { position, notes: [] };
+  if (!element || typeof element !== 'object' || Array.isArray(element)) {
+    item.invalid = `feed element is not an object (${JSON.stringify(element)?.slice(0, 40)})`;
+    return item;
+  }
+  const raw = pickItemFields(element as Record<string, unknown>);
+
+  // Vendor: exact as sent.
+  if (typeof raw.vendorName === 'string') item.vendor = raw.vendorName;
+  else if (typeof raw.vendorName === 'number') {
+    item.vendor = String(raw.vendorName);
+    item.notes.push('vendor name arrived as a number');
+  }
+  // Item number: a string exactly as sent; a JSON number is used as its digits.
+  if (typeof raw.itemNumber === 'string') item.itemNumber = raw.itemNumber;
+  else if (typeof raw.itemNumber === 'number' && Number.isFinite(raw.itemNumber)) {
+    item.itemNumber = Number.isSafeInteger(raw.itemNumber) ? String(raw.itemNumber) : undefined;
+    item.notes.push(
+      item.itemNumber !== undefined
+        ? 'item number arrived as a JSON number: used as its decimal digits (leading zeros, if any, are lost)'
+        : `item number arrived as an unusable JSON number (${raw.itemNumber})`,
+    );
+  }
+  if (typeof raw.description === 'string') item.description = raw.description;
+
+  if (item.vendor === undefined || item.vendor.trim() === '') {
+    item.invalid = 'no vendor name';
+  } else if (item.itemNumber === undefined || item.itemNumber.trim() === '') {
+    item.invalid = 'no item number';
+  }
+
+  // Quantity.
+  const q = raw.quantity;
+  if (q === undefined || q === null || (typeof q === 'string' && q.trim() === '')) {
+    item.invalid ??= 'quantity is missing';
+  } else {
+    const s = typeof q === 'number' ? (Number.isFinite(q) ? String(q) : '') : typeof q === 'string' ? q.trim().replace(/,/g, '') : '';
+    const m = /e/i.test(s) && typeof q === 'number' ? null : QTY.exec(s);
+    let n: number | undefined;
+    if (m) n = Number(s);
+    else if (typeof q === 'number' && Number.isFinite(q)) n = q;
+    if (n === undefined || !Number.isFinite(n) || Math.abs(n) > 2_000_000_000) {
+      item.invalid ??= `quantity ${JSON.stringify(q)} is not a number`;
+    } else {
+      let qty = n;
+      if (!Number.isInteger(qty)) {
+        item.notes.push(`fractional quantity ${s} rounded down`);
+        qty = Math.floor(qty);
+      }
+      if (qty < 0) {
+        item.notes.push(`negative quantity ${s} applied as 0`);
+        qty = 0;
+      }
+      item.quantity = qty;
+    }
+  }
+
+  // Price.
+  const p = raw.listPrice;
+  if (p === undefined || p === null || (typeof p === 'string' && p.trim() === '')) {
+    item.priceProblem = 'no list price';
+  } else {
+    const cents = parseCents(p);
+    if (cents === undefined) item.priceProblem = `list price ${JSON.stringify(p)} is unreadable`;
+    else if (cents <= 0) item.priceProblem = `list price ${JSON.stringify(p)} is not above zero`;
+    else item.priceCents = cents;
+  }
+  return item;
+}

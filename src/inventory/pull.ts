@@ -1,0 +1,237 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import { GuardTripped, LizzySyncError, RunTimeout } from '../errors.js';
+import { LizzyClient } from '../lizzy/client.js';
+import { withJobLock } from '../lock.js';
+import type { Logger } from '../log.js';
+import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
+import type { Store } from '../store/store.js';
+import { redact } from '../util/redact.js';
+import { readFeedItem, type FeedItem } from './item.js';
+import { indexMappings, keysToLookUp, planInventory, STATUSES, type InventoryPlan, type ItemStatus, type VendorCount } from './plan.js';
+import { writeInventoryReport } from './report.js';
+
+export interface PullOptions {
+  clock: Clock;
+  log: Logger;
+  dryRun?: boolean;
+  /** Run on a disabled day and past the wipe guard. */
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface InventorySummary {
+  job: 'inventory';
+  status: 'success' | 'needs_attention' | 'skipped' | 'failed';
+  dryRun: boolean;
+  runId?: number;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  skippedReason?: string;
+  modifiedSince?: string;
+  feedItems: number;
+  duplicates: number;
+  counts: Record<ItemStatus, number>;
+  matchedProducts: number;
+  productsUpdated: number;
+  cleared: number;
+  reindexQueued: number;
+  reportPath?: string;
+  vendorsReportPath?: string;
+  unrecognizedVendors: VendorCount[];
+  error?: { type: string; message: string; hint?: string };
+}
+
+export function emptyCounts(): Record<ItemStatus, number> {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
+}
+
+/** Is the inventory sync disabled on this instant's weekday (in the schedule's zone)? */
+export function disabledToday(config: Config, now: Date): string | undefined {
+  const day = zonedWeekday(now, config.schedule.timezone);
+  return config.inventory.disabledDays.includes(day) ? day : undefined;
+}
+
+/** The `modifiedsince` date: lookbackDays before today, in the schedule's zone. */
+export function modifiedSinceFor(config: Config, now: Date): string {
+  return addDays(zonedDate(now, config.schedule.timezone), -config.inventory.lookbackDays);
+}
+
+/** Fetch the whole feed from Lizzy into memory-light FeedItems. A failed fetch throws. */
+export async function fetchFeed(client: LizzyClient, modifiedSince: string, log: Logger): Promise<FeedItem[]> {
+  let items: FeedItem[] = [];
+  await client.fetchInventoryFeed(modifiedSince, {
+    begin: () => {
+      items = [];
+    },
+    element: (value, position) => {
+      items.push(readFeedItem(value, position));
+      if (position % 5000 === 0) log.progress(`Reading the Lizzy feed: ${position} items`);
+    },
+  });
+  return items;
+}
+
+export function clientFor(config: Config, apiKey: string, signal?: AbortSignal): LizzyClient {
+  return new LizzyClient({
+    baseUrl: config.lizzy.baseUrl,
+    apiKey,
+    timeoutMs: config.lizzy.timeoutSeconds * 1000,
+    retries: config.lizzy.retries,
+    maxRetryAfterMs: config.lizzy.maxRetryAfterSeconds * 1000,
+    signal,
+  });
+}
+
+/** Plan the feed against the catalog in the store. */
+export async function planFeed(config: Config, store: Store, items: FeedItem[]): Promise<InventoryPlan> {
+  const byVendor = indexMappings(config.vendors);
+  const keys = keysToLookUp(items, byVendor);
+  const products = await store.findProducts(keys);
+  return planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities });
+}
+
+/**
+ * The inventory pull: fetch → plan → guard → report → apply (one transaction).
+ * Throws a LizzySyncError when it cannot run; the run is recorded as failed first.
+ */
+export async function runInventoryPull(config: Config, store: Store, client: LizzyClient, opts: PullOptions): Promise<InventorySummary> {
+  const { clock, log } = opts;
+  const started = clock();
+  const summary: InventorySummary = {
+    job: 'inventory',
+    status: 'success',
+    dryRun: !!opts.dryRun,
+    startedAt: started.toISOString(),
+    finishedAt: started.toISOString(),
+    durationMs: 0,
+    feedItems: 0,
+    duplicates: 0,
+    counts: emptyCounts(),
+    matchedProducts: 0,
+    productsUpdated: 0,
+    cleared: 0,
+    reindexQueued: 0,
+    unrecognizedVendors: [],
+  };
+  const finish = () => {
+    const end = clock();
+    summary.finishedAt = end.toISOString();
+    summary.durationMs = end.getTime() - started.getTime();
+    return summary;
+  };
+
+  const day = disabledToday(config, started);
+  if (day && !opts.force) {
+    summary.status = 'skipped';
+    summary.skippedReason = `${day} is a disabled day (inventory.disabledDays, ${config.schedule.timezone}); use --force to run anyway`;
+    if (!opts.dryRun) {
+      const id = await store.startRun('inventory', summary.startedAt);
+      await store.finishRun(id, { finishedAt: clock().toISOString(), status: 'skipped', counts: {}, reportPath: null, error: summary.skippedReason });
+      summary.runId = id;
+    }
+    return finish();
+  }
+
+  const body = async (): Promise<InventorySummary> => {
+    const runId = opts.dryRun ? undefined : await store.startRun('inventory', summary.startedAt);
+    summary.runId = runId;
+    try {
+      summary.modifiedSince = modifiedSinceFor(config, started);
+      log.progress(`Fetching the Lizzy inventory feed (changed since ${summary.modifiedSince})`);
+      const items = await fetchFeed(client, summary.modifiedSince, log);
+      summary.feedItems = items.length;
+      log.progress(`Planning ${items.length} feed items against the catalog`);
+      const plan = await planFeed(config, store, items);
+      summary.counts = plan.counts;
+      summary.duplicates = plan.duplicates;
+      summary.matchedProducts = plan.sets.size;
+      summary.unrecognizedVendors = plan.unrecognizedVendors;
+
+      if (config.inventory.clearPreviousQuantities && !opts.force) await guardAgainstWipe(store, plan);
+      if (opts.signal?.aborted) throw new RunTimeout('The inventory run hit its deadline before applying; nothing was changed.');
+
+      log.progress('Writing the report');
+      const reports = await writeInventoryReport(config.reports.dir, started, plan, { dryRun: !!opts.dryRun });
+      summary.reportPath = reports.path;
+      summary.vendorsReportPath = reports.vendorsPath;
+
+      if (!opts.dryRun) {
+        log.progress(`Applying ${plan.sets.size} product updates in one transaction`);
+        const res = await store.applyInventory({
+          clear: config.inventory.clearPreviousQuantities,
+          sets: [...plan.sets].map(([productId, v]) => ({ productId, ...v })),
+          protectedIds: [...plan.protectedIds],
+          at: clock().toISOString(),
+        });
+        summary.productsUpdated = res.updated;
+        summary.cleared = res.cleared;
+        summary.reindexQueued = res.reindexQueued;
+      }
+      summary.status = plan.counts.invalid > 0 ? 'needs_attention' : 'success';
+      finish();
+      if (runId !== undefined) {
+        await store.finishRun(runId, {
+          finishedAt: summary.finishedAt,
+          status: summary.status,
+          counts: runCounts(summary),
+          reportPath: summary.reportPath ?? null,
+          error: null,
+        });
+      }
+      return summary;
+    } catch (err) {
+      summary.status = 'failed';
+      const e = err instanceof LizzySyncError ? err : undefined;
+      summary.error = { type: e?.name ?? 'Error', message: redact((err as Error).message), hint: e?.hint };
+      finish();
+      if (runId !== undefined) {
+        await store
+          .finishRun(runId, {
+            finishedAt: summary.finishedAt,
+            status: 'failed',
+            counts: runCounts(summary),
+            reportPath: summary.reportPath ?? null,
+            error: summary.error.message,
+          })
+          .catch(() => undefined);
+      }
+      throw err;
+    }
+  };
+  return opts.dryRun ? body() : withJobLock(store, 'inventory', clock, log, body);
+}
+
+function runCounts(s: InventorySummary): Record<string, unknown> {
+  return {
+    ...s.counts,
+    feedItems: s.feedItems,
+    duplicates: s.duplicates,
+    matchedProducts: s.matchedProducts,
+    productsUpdated: s.productsUpdated,
+    cleared: s.cleared,
+    reindexQueued: s.reindexQueued,
+    durationMs: s.durationMs,
+  };
+}
+
+/**
+ * With clearing on, an empty feed or one that matches far fewer products than last time
+ * would zero the webstore's stock. Refuse; --force overrides.
+ */
+export async function guardAgainstWipe(store: Store, plan: InventoryPlan): Promise<void> {
+  if (plan.feedItems === 0) {
+    throw new GuardTripped('The Lizzy feed is empty and clearPreviousQuantities is on: applying it would set every shelf quantity to 0. Nothing was changed.', {
+      hint: 'If Lizzy really has no stock changes, run again with --force.',
+    });
+  }
+  const last = await store.lastRun('inventory', { status: ['success', 'needs_attention'] });
+  const before = Number(last?.counts.matchedProducts ?? 0);
+  if (before > 0 && plan.sets.size < before / 2) {
+    throw new GuardTripped(
+      `The feed matches ${plan.sets.size} products, fewer than half of the ${before} the last successful run matched (${last!.startedAt}). With clearPreviousQuantities on, applying it would zero the rest. Nothing was changed.`,
+      { hint: 'Check the report and the vendor mappings; if the drop is real, run again with --force.' },
+    );
+  }
+}

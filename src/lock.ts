@@ -1,0 +1,48 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from './clock.js';
+import { LockHeld } from './errors.js';
+import type { Logger } from './log.js';
+import type { Store } from './store/store.js';
+import type { Job } from './store/types.js';
+
+/** A lock whose holder stopped heartbeating this long ago is taken over. */
+export const LOCK_STALE_MS = 2 * 60_000;
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Run `fn` holding the job's lock in the store, so the daemon, a manual run and a crontab
+ * entry never run the same job at once. The holder heartbeats; a crashed holder's lock is
+ * taken over after LOCK_STALE_MS with a warning.
+ */
+export async function withJobLock<T>(
+  store: Store,
+  job: Job,
+  clock: Clock,
+  log: Logger,
+  fn: () => Promise<T>,
+  opts: { staleMs?: number; heartbeatMs?: number } = {},
+): Promise<T> {
+  const me = { owner: randomUUID(), pid: process.pid, host: hostname() };
+  const got = await store.acquireLock(job, me, clock().toISOString(), opts.staleMs ?? LOCK_STALE_MS);
+  if (!got.acquired) {
+    const h = got.holder;
+    throw new LockHeld(`Another ${job} run holds the lock: pid ${h.pid} on ${h.host}, since ${h.acquiredAt} (last heartbeat ${h.heartbeatAt}).`, {
+      hint: 'Wait for it to finish. A lock whose holder died is taken over automatically after 2 minutes.',
+    });
+  }
+  if (got.tookOverFrom) {
+    const h = got.tookOverFrom;
+    log.warn(`Took over a stale ${job} lock left by pid ${h.pid} on ${h.host} (last heartbeat ${h.heartbeatAt}); that run probably crashed or was killed.`);
+  }
+  const timer = setInterval(() => {
+    store.heartbeatLock(job, me.owner, clock().toISOString()).catch(() => undefined);
+  }, opts.heartbeatMs ?? HEARTBEAT_MS);
+  timer.unref();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+    await store.releaseLock(job, me.owner).catch(() => undefined);
+  }
+}

@@ -1,0 +1,2 @@
+/** The order side of the store (filled in by the order push work). */
+export interface OrderStore {}

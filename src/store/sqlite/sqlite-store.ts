@@ -1,0 +1,338 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../../errors.js';
+import type { Store } from '../store.js';
+import {
+  brandOf,
+  keyString,
+  type CatalogImportResult,
+  type CatalogRow,
+  type InventoryWrite,
+  type InventoryWriteResult,
+  type Job,
+  type LockInfo,
+  type Product,
+  type ProductKey,
+  type RunRecord,
+  type RunStatus,
+} from '../types.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+type DB = Database.Database;
+
+interface ProductRow {
+  id: number;
+  catalog: Product['catalog'];
+  distributor: string | null;
+  manufacturer: string | null;
+  part_number: string;
+  description: string | null;
+  list_price_cents: number | null;
+  shelf_qty: number;
+}
+
+function toProduct(r: ProductRow): Product {
+  return {
+    id: r.id,
+    catalog: r.catalog,
+    distributor: r.distributor,
+    manufacturer: r.manufacturer,
+    partNumber: r.part_number,
+    description: r.description,
+    listPriceCents: r.list_price_cents,
+    shelfQty: r.shelf_qty,
+  };
+}
+
+export function openSqliteDatabase(file: string): DB {
+  try {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 30000');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (err) {
+    throw new StoreError(`Cannot open the SQLite database ${file}: ${(err as Error).message}`, {
+      hint: 'Check that the folder exists and is writable, and that the file is a lizzy-sync database.',
+      cause: err,
+    });
+  }
+}
+
+export function migrateSqlite(db: DB): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const newest = Math.max(0, ...applied);
+  const known = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));
+  if (newest > known) {
+    throw new StoreError(`The database was written by a newer lizzy-sync (schema ${newest}; this version knows up to ${known}).`, {
+      hint: 'Upgrade lizzy-sync on this machine before running it against this database.',
+    });
+  }
+  for (const m of SQLITE_MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    // IMMEDIATE: two processes starting together serialize here; the loser re-checks.
+    db.transaction(() => {
+      const again = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
+      if (again) return;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly location: string;
+  readonly db: DB;
+
+  constructor(file: string) {
+    this.location = file;
+    this.db = openSqliteDatabase(file);
+    try {
+      migrateSqlite(this.db);
+    } catch (err) {
+      this.db.close();
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`Cannot prepare the database ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- catalog --------------------------------------------------------------------------
+
+  async importCatalog(batches: AsyncIterable<CatalogRow[]>): Promise<CatalogImportResult> {
+    const db = this.db;
+    const find = db.prepare<[string, string, string], ProductRow>(
+      'SELECT * FROM products WHERE catalog = ? AND match_brand = ? AND part_number = ?',
+    );
+    const insert = db.prepare(
+      `INSERT INTO products (catalog, distributor, manufacturer, match_brand, part_number, description, list_price_cents, shelf_qty, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const update = db.prepare(
+      `UPDATE products SET distributor = ?, manufacturer = ?, description = ?, list_price_cents = ?, shelf_qty = ?, updated_at = ? WHERE id = ?`,
+    );
+    const addDistributor = db.prepare('INSERT OR IGNORE INTO distributors (abbreviation) VALUES (?)');
+    const addManufacturer = db.prepare('INSERT OR IGNORE INTO manufacturers (name) VALUES (?)');
+    const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0 };
+    const now = new Date().toISOString();
+    const seenBrands = new Set<string>();
+    const importBatch = (rows: CatalogRow[]) => {
+      for (const r of rows) {
+        const brand = brandOf(r);
+        if (r.distributor && !seenBrands.has(`d:${r.distributor}`)) {
+          addDistributor.run(r.distributor);
+          seenBrands.add(`d:${r.distributor}`);
+        }
+        if (r.manufacturer && !seenBrands.has(`m:${r.manufacturer}`)) {
+          addManufacturer.run(r.manufacturer);
+          seenBrands.add(`m:${r.manufacturer}`);
+        }
+        const old = find.get(r.catalog, brand, r.partNumber);
+        if (!old) {
+          insert.run(r.catalog, r.distributor, r.manufacturer, brand, r.partNumber, r.description, r.listPriceCents, r.shelfQty ?? 0, now);
+          result.inserted++;
+          continue;
+        }
+        const next = {
+          distributor: r.distributor,
+          manufacturer: r.manufacturer,
+          description: r.description ?? old.description,
+          price: r.listPriceCents ?? old.list_price_cents,
+          qty: r.shelfQty ?? old.shelf_qty,
+        };
+        if (
+          next.distributor === old.distributor &&
+          next.manufacturer === old.manufacturer &&
+          next.description === old.description &&
+          next.price === old.list_price_cents &&
+          next.qty === old.shelf_qty
+        ) {
+          result.unchanged++;
+          continue;
+        }
+        update.run(next.distributor, next.manufacturer, next.description, next.price, next.qty, now, old.id);
+        result.updated++;
+      }
+    };
+    // One transaction for the whole file: a killed import leaves the catalog as it was.
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for await (const rows of batches) importBatch(rows);
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+    return result;
+  }
+
+  async *exportCatalog(): AsyncIterable<Product> {
+    const stmt = this.db.prepare<[], ProductRow>('SELECT * FROM products ORDER BY catalog, match_brand, part_number');
+    for (const r of stmt.iterate()) yield toProduct(r);
+  }
+
+  async findProducts(keys: ProductKey[]): Promise<Map<string, Product>> {
+    const stmt = this.db.prepare<[string, string, string], ProductRow>(
+      'SELECT * FROM products WHERE catalog = ? AND match_brand = ? AND part_number = ?',
+    );
+    const out = new Map<string, Product>();
+    for (const k of keys) {
+      const ks = keyString(k);
+      if (out.has(ks)) continue;
+      const r = stmt.get(k.catalog, k.brand, k.partNumber);
+      if (r) out.set(ks, toProduct(r));
+    }
+    return out;
+  }
+
+  async countProducts(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM products').get() as { n: number }).n;
+  }
+
+  async brands(): Promise<{ distributors: string[]; manufacturers: string[] }> {
+    const d = this.db.prepare("SELECT DISTINCT match_brand AS b FROM products WHERE catalog = 'aftermarket' UNION SELECT abbreviation FROM distributors ORDER BY 1").all() as { b: string }[];
+    const m = this.db.prepare("SELECT DISTINCT match_brand AS b FROM products WHERE catalog <> 'aftermarket' UNION SELECT name FROM manufacturers ORDER BY 1").all() as { b: string }[];
+    return { distributors: d.map((r) => r.b), manufacturers: m.map((r) => r.b) };
+  }
+
+  // ---- inventory ------------------------------------------------------------------------
+
+  async applyInventory(w: InventoryWrite): Promise<InventoryWriteResult> {
+    const db = this.db;
+    return db
+      .transaction((): InventoryWriteResult => {
+        db.exec('CREATE TEMP TABLE IF NOT EXISTS plan_set (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL, price INTEGER)');
+        db.exec('CREATE TEMP TABLE IF NOT EXISTS plan_keep (id INTEGER PRIMARY KEY)');
+        db.exec('DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
+        const ins = db.prepare('INSERT OR REPLACE INTO temp.plan_set (id, qty, price) VALUES (?, ?, ?)');
+        for (const s of w.sets) ins.run(s.productId, s.qty, s.priceCents ?? null);
+        const keep = db.prepare('INSERT OR IGNORE INTO temp.plan_keep (id) VALUES (?)');
+        for (const id of w.protectedIds) keep.run(id);
+
+        let cleared = 0;
+        db.exec('CREATE TEMP TABLE IF NOT EXISTS changed (id INTEGER PRIMARY KEY)');
+        db.exec('DELETE FROM temp.changed');
+        const queue = db.prepare(
+          `INSERT INTO reindex_queue (product_id, queued_at) SELECT id, ? FROM temp.changed
+           WHERE true ON CONFLICT (product_id) DO UPDATE SET queued_at = excluded.queued_at`,
+        );
+        if (w.clear) {
+          db.exec(`INSERT INTO temp.changed (id)
+                   SELECT p.id FROM products p
+                   WHERE p.shelf_qty <> 0
+                     AND NOT EXISTS (SELECT 1 FROM temp.plan_set s WHERE s.id = p.id)
+                     AND NOT EXISTS (SELECT 1 FROM temp.plan_keep k WHERE k.id = p.id)`);
+          cleared = db.prepare('UPDATE products SET shelf_qty = 0, updated_at = ? WHERE id IN (SELECT id FROM temp.changed)').run(w.at).changes;
+        }
+        const before = (db.prepare('SELECT count(*) AS n FROM temp.changed').get() as { n: number }).n;
+        db.exec(`INSERT OR IGNORE INTO temp.changed (id)
+                 SELECT p.id FROM products p JOIN temp.plan_set s ON s.id = p.id
+                 WHERE p.shelf_qty <> s.qty OR (s.price IS NOT NULL AND p.list_price_cents IS NOT s.price)`);
+        const updated = (db.prepare('SELECT count(*) AS n FROM temp.changed').get() as { n: number }).n - before;
+        db.prepare(
+          `UPDATE products SET shelf_qty = s.qty, list_price_cents = coalesce(s.price, products.list_price_cents), updated_at = ?
+           FROM temp.plan_set s
+           WHERE s.id = products.id AND (products.shelf_qty <> s.qty OR (s.price IS NOT NULL AND products.list_price_cents IS NOT s.price))`,
+        ).run(w.at);
+        const reindexQueued = queue.run(w.at).changes;
+        db.exec('DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep; DELETE FROM temp.changed;');
+        return { updated, cleared, reindexQueued };
+      })
+      .immediate();
+  }
+
+  async reindexQueueSize(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM reindex_queue').get() as { n: number }).n;
+  }
+
+  // ---- runs -----------------------------------------------------------------------------
+
+  async startRun(job: Job, startedAt: string): Promise<number> {
+    const r = this.db.prepare("INSERT INTO sync_runs (job, started_at, status) VALUES (?, ?, 'running')").run(job, startedAt);
+    return Number(r.lastInsertRowid);
+  }
+
+  async finishRun(
+    id: number,
+    r: { finishedAt: string; status: RunStatus; counts: Record<string, unknown>; reportPath: string | null; error: string | null },
+  ): Promise<void> {
+    this.db
+      .prepare('UPDATE sync_runs SET finished_at = ?, status = ?, counts = ?, report_path = ?, error = ? WHERE id = ?')
+      .run(r.finishedAt, r.status, JSON.stringify(r.counts), r.reportPath, r.error, id);
+  }
+
+  async lastRun(job: Job, opts: { status?: RunStatus[] } = {}): Promise<RunRecord | null> {
+    const statuses = opts.status ?? [];
+    const where = statuses.length ? `AND status IN (${statuses.map(() => '?').join(',')})` : '';
+    const r = this.db
+      .prepare(`SELECT * FROM sync_runs WHERE job = ? ${where} ORDER BY started_at DESC, id DESC LIMIT 1`)
+      .get(job, ...statuses) as
+      | { id: number; job: Job; started_at: string; finished_at: string | null; status: RunStatus; counts: string; report_path: string | null; error: string | null }
+      | undefined;
+    if (!r) return null;
+    return {
+      id: r.id,
+      job: r.job,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      status: r.status,
+      counts: JSON.parse(r.counts) as Record<string, unknown>,
+      reportPath: r.report_path,
+      error: r.error,
+    };
+  }
+
+  // ---- locks ----------------------------------------------------------------------------
+
+  async acquireLock(
+    job: Job,
+    me: { owner: string; pid: number; host: string },
+    now: string,
+    staleMs: number,
+  ): Promise<{ acquired: true; tookOverFrom?: LockInfo } | { acquired: false; holder: LockInfo }> {
+    const db = this.db;
+    return db
+      .transaction(() => {
+        const holder = this.lockHolderSync(job);
+        if (holder && holder.owner !== me.owner) {
+          const age = Date.parse(now) - Date.parse(holder.heartbeatAt);
+          if (age < staleMs) return { acquired: false as const, holder };
+        }
+        db.prepare(
+          `INSERT INTO job_locks (job, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (job) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host,
+             acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
+        ).run(job, me.owner, me.pid, me.host, now, now);
+        return holder && holder.owner !== me.owner ? { acquired: true as const, tookOverFrom: holder } : { acquired: true as const };
+      })
+      .immediate();
+  }
+
+  async heartbeatLock(job: Job, owner: string, now: string): Promise<boolean> {
+    return this.db.prepare('UPDATE job_locks SET heartbeat_at = ? WHERE job = ? AND owner = ?').run(now, job, owner).changes === 1;
+  }
+
+  async releaseLock(job: Job, owner: string): Promise<void> {
+    this.db.prepare('DELETE FROM job_locks WHERE job = ? AND owner = ?').run(job, owner);
+  }
+
+  async lockHolder(job: Job): Promise<LockInfo | null> {
+    return this.lockHolderSync(job);
+  }
+
+  private lockHolderSync(job: Job): LockInfo | null {
+    const r = this.db.prepare('SELECT * FROM job_locks WHERE job = ?').get(job) as
+      | { job: Job; owner: string; pid: number; host: string; acquired_at: string; heartbeat_at: string }
+      | undefined;
+    if (!r) return null;
+    return { job: r.job, owner: r.owner, pid: r.pid, host: r.host, acquiredAt: r.acquired_at, heartbeatAt: r.heartbeat_at };
+  }
+}

@@ -1,0 +1,58 @@
+import type {
+  CatalogImportResult,
+  CatalogRow,
+  InventoryWrite,
+  InventoryWriteResult,
+  Job,
+  LockInfo,
+  Product,
+  ProductKey,
+  RunRecord,
+  RunStatus,
+} from './types.js';
+import type { OrderStore } from './orders.js';
+
+/**
+ * The mirror of the webstore's data. SQLite and PostgreSQL implement it; nothing outside
+ * store/ writes SQL.
+ */
+export interface Store extends OrderStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where the data lives, for messages (never includes a password). */
+  readonly location: string;
+  close(): Promise<void>;
+
+  // catalog
+  /** Upsert products from batches, all in one transaction. */
+  importCatalog(batches: AsyncIterable<CatalogRow[]>): Promise<CatalogImportResult>;
+  exportCatalog(): AsyncIterable<Product>;
+  /** Products by key; the map is keyed by keyString(). */
+  findProducts(keys: ProductKey[]): Promise<Map<string, Product>>;
+  countProducts(): Promise<number>;
+  brands(): Promise<{ distributors: string[]; manufacturers: string[] }>;
+
+  // inventory
+  /** Apply in one transaction: clear, set, queue for re-index. */
+  applyInventory(write: InventoryWrite): Promise<InventoryWriteResult>;
+  reindexQueueSize(): Promise<number>;
+
+  // runs
+  startRun(job: Job, startedAt: string): Promise<number>;
+  finishRun(
+    id: number,
+    r: { finishedAt: string; status: RunStatus; counts: Record<string, unknown>; reportPath: string | null; error: string | null },
+  ): Promise<void>;
+  lastRun(job: Job, opts?: { status?: RunStatus[] }): Promise<RunRecord | null>;
+
+  // locks
+  /** Take the job's lock or return who holds it. Stale locks (no heartbeat for staleMs) are taken over. */
+  acquireLock(
+    job: Job,
+    me: { owner: string; pid: number; host: string },
+    now: string,
+    staleMs: number,
+  ): Promise<{ acquired: true; tookOverFrom?: LockInfo } | { acquired: false; holder: LockInfo }>;
+  heartbeatLock(job: Job, owner: string, now: string): Promise<boolean>;
+  releaseLock(job: Job, owner: string): Promise<void>;
+  lockHolder(job: Job): Promise<LockInfo | null>;
+}

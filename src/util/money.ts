@@ -1,0 +1,41 @@
+/** Money is integer cents inside; these read and write it without floating-point sums. */
+
+const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?$/;
+
+/**
+ * Read an amount ("12.95", 12.95, "$1,299.00", " 3 ") as integer cents, rounding half up
+ * past the second decimal. Returns undefined when it is not an amount.
+ */
+export function parseCents(value: unknown): number | undefined {
+  let s: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return undefined;
+    s = String(value);
+    if (/e/i.test(s)) return Math.round(value * 100);
+  } else if (typeof value === 'string') {
+    s = value.trim().replace(/^\$/, '').replace(/^([+-])\$/, '$1').replace(/,/g, '').trim();
+  } else {
+    return undefined;
+  }
+  const m = DECIMAL.exec(s);
+  if (!m) return undefined;
+  const whole = Number(m[2]);
+  const frac = (m[3] ?? '').padEnd(3, '0');
+  let cents = whole * 100 + Number(frac.slice(0, 2));
+  if (Number(frac[2]) >= 5) cents += 1;
+  if (!Number.isSafeInteger(cents)) return undefined;
+  return m[1] === '-' ? -cents : cents;
+}
+
+/** 1295 → "12.95" */
+export function formatCents(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const a = Math.abs(cents);
+  const frac = a % 100;
+  return `${sign}${Math.floor(a / 100)}.${frac < 10 ? '0' : ''}${frac}`;
+}
+
+/** 1295 → 12.95 as a number, for reports where spreadsheets should see a number. */
+export function centsToNumber(cents: number): number {
+  return Number(formatCents(cents));
+}
