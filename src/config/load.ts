@@ -40,10 +40,11 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = process.env): Config {
-  const display = path.relative(process.cwd(), abs) || abs;
+  const rel = path.relative(process.cwd(), abs);
+  const display = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
   const lc = new LineCounter();
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const docs = parseAllDocuments(text, { version: '1.2', lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, { version: '1.2', lineCounter: lc, uniqueKeys: true, prettyErrors: true });
   const fail = (problems: Problem[]): never => {
     const lines = problems.map((p) => {
       const where = p.line ? `${display}:${p.line}${p.col ? `:${p.col}` : ''}` : display;
@@ -113,14 +114,13 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     const isNull = !node || (isScalar(node) && node.value === null);
     switch (spec.kind) {
       case 'object': {
-        if (isNull) return {};
-        if (!isMap(node)) {
+        if (!isNull && !isMap(node)) {
           problems.push({ ...where, path: keyPath, message: `expected a section of keys (${Object.keys(spec.fields).join(', ')})` });
           return undefined;
         }
         const out: Record<string, unknown> = {};
         const seen = new Set<string>();
-        for (const pair of node.items as Pair<YamlNode, YamlNode>[]) {
+        for (const pair of (isNull ? [] : (node as { items: unknown[] }).items) as Pair<YamlNode, YamlNode>[]) {
           const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
           const kp = keyPath ? `${keyPath}.${key}` : String(key);
           if (key === undefined || !(key in spec.fields)) {
@@ -278,9 +278,6 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
   if (!isValidTimeZone(r.schedule.timezone)) {
     problems.push({ path: 'schedule.timezone', message: `"${r.schedule.timezone}" is not a time zone name; use an IANA name such as America/Los_Angeles` });
   }
-  if (r.database.postgres !== undefined && sources['database.sqlite'] === 'file') {
-    problems.push({ path: 'database', message: 'name either "sqlite" or "postgres", not both' });
-  }
   try {
     new URL(r.lizzy.baseUrl);
   } catch {
@@ -307,8 +304,6 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     },
     database: {
       sqlite: path.resolve(dir, r.database.sqlite),
-      postgres: r.database.postgres,
-      schema: r.database.schema,
     },
     reports: { dir: path.resolve(dir, r.reports.dir) },
     inventory: {
@@ -319,7 +314,6 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     orders: { ...r.orders },
     schedule: { ...r.schedule },
     runTimeoutMinutes: r.runTimeoutMinutes,
-    logging: { file: r.logging.file ? path.resolve(dir, r.logging.file) : undefined },
     vendors,
     sources,
   };

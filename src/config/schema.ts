@@ -35,8 +35,6 @@ export interface Config {
   };
   database: {
     sqlite: string;
-    postgres?: string;
-    schema: string;
   };
   reports: { dir: string };
   inventory: {
@@ -55,7 +53,6 @@ export interface Config {
     orders: string;
   };
   runTimeoutMinutes: number;
-  logging: { file?: string };
   vendors: VendorMapping[];
   /** Where each setting came from, by key path. */
   sources: Record<string, Source>;
@@ -111,8 +108,6 @@ export const configSpec: Spec = {
         kind: 'object',
         fields: {
           sqlite: { spec: str(), default: './data/lizzy-sync.db' },
-          postgres: { spec: str() },
-          schema: { spec: { kind: 'string', identifier: true, nonEmpty: true }, default: 'lizzy' },
         },
       },
       default: {},
@@ -155,7 +150,6 @@ export const configSpec: Spec = {
       default: {},
     },
     runTimeoutMinutes: { spec: { kind: 'integer', min: 1, max: 1440 }, default: 30 },
-    logging: { spec: { kind: 'object', fields: { file: { spec: str() } } }, default: {} },
     vendors: { spec: { kind: 'array', of: vendorRowSpec }, default: [] },
   },
 };

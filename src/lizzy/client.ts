@@ -138,16 +138,21 @@ export class LizzyClient {
         splitter.end();
       } catch (err) {
         if (err instanceof LizzyError) throw err;
-        const msg = (err as Error).message;
-        if (/truncated|ends before/.test(msg)) {
-          throw new Retryable(new LizzyError(`The inventory feed broke off: ${msg}.`, { hint: 'Nothing was changed. The next run tries again.' }));
-        }
-        if (/empty/.test(msg)) {
+        const msg = redact((err as Error).message);
+        if (/the body is empty/.test(msg)) {
           throw new LizzyError(`Lizzy answered HTTP ${status} with an empty body instead of the inventory feed (an empty feed is HTTP 204).`, {
             hint: 'Nothing was changed.',
           });
         }
-        throw this.networkError('inventory feed', err, true);
+        if ((err as Error).name === 'AbortError' || (err as { code?: string }).code === 'ERR_CANCELED') throw this.networkError('inventory feed', err);
+        // The body stopped coming (closed connection, short body, timeout mid-stream): a
+        // partial feed is never used; the whole fetch is tried again.
+        const code = (err as { code?: string }).code;
+        throw new Retryable(
+          new LizzyError(`The inventory feed broke off after ${position} items: ${msg.replace(/\.$/, '')}${code && !msg.includes(code) ? ` (${code})` : ''}.`, {
+            hint: 'Nothing was changed. The next run tries again.',
+          }),
+        );
       }
       return { items: position, status };
     });

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
+import { ConfigError } from '../src/errors.js';
+
+const FILE = '/etc/lizzy/lizzy-sync.yaml';
+const base = `lizzy:
+  apiKey: abc-123
+  webstoreId: 12345
+`;
+
+function errorOf(text: string, env: NodeJS.ProcessEnv = {}): ConfigError {
+  try {
+    parseConfig(text, FILE, env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config loader', () => {
+  it('applies defaults and resolves paths against the config folder', () => {
+    const c = parseConfig(base, FILE, {});
+    expect(c.lizzy.baseUrl).toBe('https://api.nizex.com');
+    expect(c.lizzy.webstoreId).toBe('12345');
+    expect(c.database.sqlite).toBe('/etc/lizzy/data/lizzy-sync.db');
+    expect(c.reports.dir).toBe('/etc/lizzy/reports');
+    expect(c.inventory).toEqual({ clearPreviousQuantities: false, disabledDays: [], lookbackDays: 31 });
+    expect(c.orders).toEqual({ lookbackDays: 7, batchSize: 5, maxAttempts: 5 });
+    expect(c.schedule.timezone).toBe('America/Los_Angeles');
+    expect(c.sources['lizzy.baseUrl']).toBe('default');
+    expect(c.sources['lizzy.apiKey']).toBe('file');
+  });
+
+  it('reads the documented example shape', () => {
+    const c = parseConfig(
+      `lizzy:
+  baseUrl: https://api.nizex.com
+  apiKey: \${LIZZY_API_KEY}
+  webstoreId: 12345
+database:
+  sqlite: ./data/lizzy-sync.db
+reports:
+  dir: ./reports
+inventory:
+  clearPreviousQuantities: true
+  disabledDays: [saturday, sunday]
+  lookbackDays: 31
+vendors:
+  - vendor: PARTS UNLIMITED
+    catalog: aftermarket
+    distributor: PU
+    usePricing: false
+  - vendor: HONDA
+    catalog: oem
+    manufacturer: HONDA
+    usePricing: true
+`,
+      FILE,
+      { LIZZY_API_KEY: 'k-1' },
+    );
+    expect(c.lizzy.apiKey).toBe('k-1');
+    expect(c.sources['lizzy.apiKey']).toBe('env');
+    expect(c.inventory.disabledDays).toEqual(['saturday', 'sunday']);
+    expect(c.vendors).toHaveLength(2);
+    expect(c.vendors[0]).toMatchObject({ vendor: 'PARTS UNLIMITED', catalog: 'aftermarket', distributor: 'PU', usePricing: false, line: 14 });
+    expect(c.vendors[1]).toMatchObject({ vendor: 'HONDA', catalog: 'oem', manufacturer: 'HONDA', usePricing: true, line: 18 });
+  });
+
+  it('lets LIZZY_API_KEY override the file', () => {
+    expect(parseConfig(base, FILE, { LIZZY_API_KEY: 'from-env' }).lizzy.apiKey).toBe('from-env');
+  });
+
+  it('defers an unset ${VAR} for the API key, so commands that do not call Lizzy still run', () => {
+    const c = parseConfig('lizzy:\n  apiKey: ${LIZZY_API_KEY}\n', FILE, {});
+    expect(c.lizzy.apiKey).toBeUndefined();
+  });
+
+  it('names file, line and key for an unset ${VAR} elsewhere', () => {
+    const e = errorOf(`${base}reports:\n  dir: \${REPORT_DIR}\n`);
+    expect(e.message).toContain('lizzy-sync.yaml:5:8: reports.dir: environment variable REPORT_DIR is not set');
+  });
+
+  it('suggests the right key for a typo', () => {
+    const e = errorOf(`${base}inventory:\n  clearPreviousQuantites: true\n`);
+    expect(e.message).toContain(':5:3: inventory.clearPreviousQuantites: unknown key "clearPreviousQuantites"; did you mean "clearPreviousQuantities"?');
+  });
+
+  it('rejects a misspelled weekday with a suggestion', () => {
+    const e = errorOf(`${base}inventory:\n  disabledDays: [saturday, sundy]\n`);
+    expect(e.message).toContain(':5:28: inventory.disabledDays[1]: "sundy" is not one of sunday, monday');
+    expect(e.message).toContain('did you mean "sunday"?');
+  });
+
+  it('rejects a distributor on an OEM row and a missing manufacturer', () => {
+    const e = errorOf(`${base}vendors:\n  - vendor: HONDA\n    catalog: oem\n    distributor: PU\n`);
+    expect(e.message).toContain('vendors[0].distributor: an oem row names a manufacturer, not a distributor');
+    expect(e.message).toContain('vendors[0].manufacturer: an oem row needs "manufacturer:"');
+    expect(e.message).toMatch(/lizzy-sync\.yaml:5: /);
+  });
+
+  it('rejects a number where an identifier belongs and suggests quotes, keeping the source digits', () => {
+    const e = errorOf(`${base}vendors:\n  - vendor: 0123\n    catalog: aftermarket\n    distributor: PU\n`);
+    expect(e.message).toContain('vendors[0].vendor: expected text but YAML read 0123 as a number; identifiers must be strings: write "0123" in quotes');
+  });
+
+  it('rejects a %YAML 1.1 directive', () => {
+    const e = errorOf(`%YAML 1.1\n---\n${base}`);
+    expect(e.message).toContain('%YAML 1.1 is not accepted');
+  });
+
+  it('reads NO and 0123 as YAML 1.2 does (a string and a decimal), never as 1.1 would', () => {
+    const c = parseConfig(`${base}vendors:\n  - vendor: NO\n    catalog: oem\n    manufacturer: "0123"\n`, FILE, {});
+    expect(c.vendors[0]!.vendor).toBe('NO');
+    expect(c.vendors[0]!.manufacturer).toBe('0123');
+  });
+
+  it('reports wrong types, missing keys and YAML syntax with line numbers', () => {
+    expect(errorOf(`${base}inventory:\n  lookbackDays: soon\n`).message).toContain(':5:17: inventory.lookbackDays: expected a whole number, found "soon"');
+    expect(errorOf(`${base}inventory:\n  clearPreviousQuantities: yes\n`).message).toContain('expected true or false, found "yes"');
+    expect(errorOf('reports:\n  dir: x\n').message).toContain('lizzy: missing required key "lizzy"');
+    expect(errorOf('lizzy:\n  apiKey: [a\n').message).toMatch(/lizzy-sync\.yaml:\d+:\d+: YAML syntax/);
+    expect(errorOf(`${base}vendors:\n  - vendor: HONDA\n    catalog: oem\n    manufacturer: HONDA\n    usePricing: 1\n`).message).toContain(
+      'vendors[0].usePricing: expected true or false, found "1"',
+    );
+  });
+
+  it('reports a catalog kind not in the list', () => {
+    expect(errorOf(`${base}vendors:\n  - vendor: HONDA\n    catalog: OEM\n    manufacturer: HONDA\n`).message).toContain(
+      'vendors[0].catalog: "OEM" is not one of aftermarket, oem, private; did you mean "oem"?',
+    );
+  });
+
+  it('reports every problem at once', () => {
+    const e = errorOf(`${base}inventory:\n  lookbackDays: 0\n  disabledDays: funday\n`);
+    expect(e.message).toContain('2 problems');
+  });
+
+  it('requires the webstore ID to be digits', () => {
+    expect(errorOf('lizzy:\n  webstoreId: abc\n').message).toContain('lizzy.webstoreId: expected digits only');
+    expect(parseConfig('lizzy:\n  webstoreId: "00123"\n', FILE, {}).lizzy.webstoreId).toBe('00123');
+  });
+});

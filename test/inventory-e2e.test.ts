@@ -1,0 +1,396 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningMock } from '../src/lizzy/mock/server.js';
+import { API_KEY, cliEnv, FIXTURES, mockNext, readCsvFile, runCli, startMock, tempDir, writeConfig } from './helpers.js';
+
+// Thursday 2026-12-03 10:00 PST.
+const NOW = '2026-12-03T18:00:00Z';
+
+interface Ctx {
+  dir: string;
+  cleanup(): void;
+  mock: RunningMock;
+  config: string;
+}
+
+async function setup(opts: { feed?: string | unknown[]; clear?: boolean; disabledDays?: string[]; vendorsYaml?: string; catalog?: string } = {}): Promise<Ctx> {
+  const t = tempDir();
+  const mock = await startMock(t.dir, { feed: opts.feed });
+  const config = writeConfig(t.dir, { baseUrl: mock.url, clear: opts.clear, disabledDays: opts.disabledDays, vendorsYaml: opts.vendorsYaml });
+  const imp = await runCli(['--config', config, 'catalog', 'import', opts.catalog ?? path.join(FIXTURES, 'catalog.csv')], { env: cliEnv() });
+  expect(imp.code, imp.stderr).toBe(0);
+  return { ...t, mock, config };
+}
+
+async function exportCatalog(ctx: Ctx): Promise<Map<string, Record<string, string>>> {
+  const out = path.join(ctx.dir, `export-${Date.now()}-${Math.random()}.csv`);
+  const r = await runCli(['--config', ctx.config, 'catalog', 'export', '--out', out], { env: cliEnv() });
+  expect(r.code, r.stderr).toBe(0);
+  return new Map(readCsvFile(out).map((row) => [`${row.catalog}|${row.distributor || row.manufacturer}|${row.part_number}`, row]));
+}
+
+const pull = (ctx: Ctx, args: string[] = [], env: Record<string, string> = {}) =>
+  runCli(['--config', ctx.config, 'inventory', 'pull', ...args], { env: cliEnv({ LIZZY_SYNC_NOW: NOW, ...env }) });
+
+function reports(ctx: Ctx): string[] {
+  const dir = path.join(ctx.dir, 'reports');
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+function runs(ctx: Ctx) {
+  const db = new Database(path.join(ctx.dir, 'data', 'lizzy-sync.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT job, status, error, counts FROM sync_runs ORDER BY id').all() as { job: string; status: string; error: string | null; counts: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('inventory pull on the sample data', () => {
+  let ctx: Ctx;
+  beforeEach(async () => {
+    ctx = await setup();
+  });
+  afterEach(async () => {
+    await ctx.mock.close();
+    ctx.cleanup();
+  });
+
+  it('updates quantities and mapped prices, writes the report, and exits 1 for invalid items', async () => {
+    const r = await pull(ctx);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('needs attention (19 invalid items');
+    expect(r.stdout).toMatch(/updated\s+4,645/);
+    expect(r.stdout).toMatch(/unrecognized vendor\s+220/);
+    expect(r.stdout).toContain('"Tucker Rocky" (20; did you mean "TUCKER ROCKY"?)');
+
+    // The feed was asked for everything changed in the past 31 days, in Pacific dates.
+    const feedReq = ctx.mock.state.requests.find((q) => q.path === '/inventoryfeed');
+    expect(feedReq?.payload).toEqual({ modifiedsince: '2026-11-02' });
+
+    const cat = await exportCatalog(ctx);
+    const row = (k: string) => cat.get(k)!;
+    expect(row('aftermarket|PU|0101-0042')).toMatchObject({ shelf_qty: '7', list_price: '8.95' });
+    expect(row('aftermarket|WPS|00123').shelf_qty).toBe('4');
+    expect(row('aftermarket|WPS|123').shelf_qty).toBe('11');
+    expect(row('oem|HONDA|17210-KYJ-901')).toMatchObject({ shelf_qty: '3', list_price: '22.95' });
+    expect(row('oem|YAMAHA|5TA-14451-00-00')).toMatchObject({ shelf_qty: '0', list_price: '28.50' });
+    expect(row('oem|KAWASAKI|11013-0752')).toMatchObject({ shelf_qty: '2', list_price: '34.12' });
+    expect(row('oem|POLARIS|2205386')).toMatchObject({ shelf_qty: '2', list_price: '13.99' });
+    expect(row('oem|POLARIS|2203770')).toMatchObject({ shelf_qty: '0', list_price: '41.99' });
+    expect(row('private|RIVERSIDE MOTO|RM-1001')).toMatchObject({ shelf_qty: '12', list_price: '21.99' });
+    // Accents, quotes and a formula-looking description survive the round trip as data.
+    expect(row('private|RIVERSIDE MOTO|RM-1099').description).toBe('=SUM(A1:A9) Sticker Pack');
+
+    const files = reports(ctx);
+    expect(files).toHaveLength(2);
+    const rep = readCsvFile(path.join(ctx.dir, 'reports', files.find((f) => !f.includes('unrecognized'))!));
+    expect(Object.keys(rep[0]!)).toEqual(['vendor', 'item_number', 'status', 'catalog', 'match_key', 'old_qty', 'new_qty', 'old_price', 'new_price', 'note']);
+    const count = (s: string) => rep.filter((x) => x.status === s).length;
+    expect([count('updated'), count('unchanged'), count('not_found'), count('unrecognized_vendor'), count('invalid')]).toEqual([4645, 410, 290, 220, 19]);
+    const honda = rep.find((x) => x.item_number === '17210-KYJ-901')!;
+    expect(honda).toMatchObject({ status: 'updated', catalog: 'oem', match_key: 'HONDA 17210-KYJ-901', new_qty: '3', new_price: '22.95' });
+    expect(rep.filter((x) => x.note.includes('duplicate:'))).toHaveLength(30);
+    expect(rep.filter((x) => x.note.includes('negative quantity'))).toHaveLength(20);
+    const vendors = readCsvFile(path.join(ctx.dir, 'reports', files.find((f) => f.includes('unrecognized'))!));
+    expect(vendors.slice(0, 3)).toEqual([
+      { vendor: 'DRAG SPECIALTIES', items: '120', suggestion: '' },
+      { vendor: 'K&N ENGINEERING', items: '60', suggestion: '' },
+      { vendor: 'Tucker Rocky', items: '20', suggestion: 'did you mean "TUCKER ROCKY"?' },
+    ]);
+
+    expect(runs(ctx).map((x) => x.status)).toEqual(['needs_attention']);
+  });
+
+  it('--dry-run reports the same plan and writes nothing to the database', async () => {
+    const before = await exportCatalog(ctx);
+    const r = await pull(ctx, ['--dry-run', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ job: 'inventory', dryRun: true, status: 'needs_attention', feedItems: 5614, duplicates: 30, matchedProducts: 5055 });
+    expect(j.counts).toEqual({ updated: 4645, unchanged: 410, not_found: 290, unrecognized_vendor: 220, invalid: 19 });
+    expect(j.reportPath).toMatch(/-DRY-RUN\.csv$/);
+    expect(readCsvFile(j.reportPath)[0]!.note).toMatch(/^DRY RUN: not applied/);
+    expect(await exportCatalog(ctx)).toEqual(before);
+    expect(runs(ctx)).toEqual([]);
+  });
+
+  it('--json prints one object with the counts and the report path', async () => {
+    const r = await pull(ctx, ['--json']);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ ok: true, exitCode: 1, status: 'needs_attention', productsUpdated: 4645, modifiedSince: '2026-11-02' });
+    expect(j.cleared).toBe(285);
+    expect(j.reindexQueued).toBe(4645 + 285);
+    expect(j.unrecognizedVendors[0]).toEqual({ vendor: 'DRAG SPECIALTIES', items: 120 });
+    expect(existsSync(j.reportPath)).toBe(true);
+  });
+
+  it('a second pull of the same feed changes nothing and queues nothing new', async () => {
+    await pull(ctx);
+    const r = await pull(ctx, ['--json']);
+    const j = JSON.parse(r.stdout);
+    expect(j.counts.updated).toBe(0);
+    expect(j.productsUpdated).toBe(0);
+    expect(j.cleared).toBe(0);
+    expect(j.reindexQueued).toBe(0);
+  });
+});
+
+describe('inventory pull: a failed fetch changes nothing, even with clearing on', () => {
+  let ctx: Ctx;
+  beforeEach(async () => {
+    ctx = await setup();
+  });
+  afterEach(async () => {
+    await ctx.mock.close();
+    ctx.cleanup();
+  });
+
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['HTTP 500 (retried, then given up)', { path: '/inventoryfeed', status: 500, body: 'Internal error', times: 2 }, /HTTP 500: Internal error.*after 2 attempts/],
+    ['HTTP 401', { path: '/inventoryfeed', status: 401, body: 'Unauthorized' }, /Lizzy rejected the API key \(HTTP 401/],
+    ['a truncated body', { path: '/inventoryfeed', truncateAt: 50_000, times: 2 }, /The inventory feed broke off after \d+ items.*after 2 attempts/],
+    ['an HTML page with 200', { path: '/inventoryfeed', status: 200, body: '<!DOCTYPE html><html><body>Maintenance</body></html>', contentType: 'text/html', times: 2 }, /not the JSON inventory feed.*HTML page/],
+    ['a 429 asking to wait longer than the cap', { path: '/inventoryfeed', status: 429, body: 'slow down', headers: { 'retry-after': '3600' } }, /throttling.*3600 s; retry later/],
+  ];
+  for (const [name, behaviour, message] of cases) {
+    it(`${name}: exit 3, quantities and prices unchanged, run recorded as failed`, async () => {
+      const before = await exportCatalog(ctx);
+      await mockNext(ctx.mock, behaviour);
+      const r = await pull(ctx);
+      expect(r.code, r.stderr + r.stdout).toBe(3);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for a user-facing error
+      expect(await exportCatalog(ctx)).toEqual(before);
+      const rs = runs(ctx);
+      expect(rs.map((x) => x.status)).toEqual(['failed']);
+      expect(rs[0]!.error).toMatch(message);
+      const all = r.stdout + r.stderr + readFileSync(path.join(ctx.dir, 'data', 'lizzy-sync.db')).toString('latin1');
+      expect(all).not.toContain(API_KEY);
+      expect(all).not.toContain(Buffer.from(API_KEY).toString('base64'));
+    });
+  }
+
+  it('connection refused: exit 3 and nothing changed', async () => {
+    const before = await exportCatalog(ctx);
+    await ctx.mock.close();
+    const r = await pull(ctx);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('connection refused');
+    expect(await exportCatalog(ctx)).toEqual(before);
+  });
+
+  it('retries a 503 and then succeeds', async () => {
+    await mockNext(ctx.mock, { path: '/inventoryfeed', status: 503, body: 'busy' });
+    const r = await pull(ctx, ['--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).productsUpdated).toBe(4645);
+    expect(ctx.mock.state.requests.filter((q) => q.path === '/inventoryfeed').map((q) => q.status)).toEqual([503, 200]);
+  });
+
+  it('a wrong API key: exit 3, the key is never printed', async () => {
+    const r = await pull(ctx, [], { LIZZY_API_KEY: 'wrong-key-0000-1111' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('Lizzy rejected the API key');
+    expect(r.stderr + r.stdout).not.toContain('wrong-key-0000-1111');
+  });
+});
+
+describe('inventory pull: clearing, guard and small feeds', () => {
+  const small = [
+    { VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 9, ListPrice: 1 },
+    { VendorName: 'HONDA', ItemNumber: '17210-KYJ-901', Quantity: 'N/A', ListPrice: 99 },
+    { VendorName: '=HYPERLINK("http://x")', ItemNumber: '@1', Quantity: 1 },
+  ];
+  let ctx: Ctx | undefined;
+  afterEach(async () => {
+    await ctx?.mock.close();
+    ctx?.cleanup();
+    ctx = undefined;
+  });
+
+  it('clears every other quantity in the same transaction, but keeps an invalid item’s', async () => {
+    ctx = await setup({ feed: small });
+    const before = await exportCatalog(ctx);
+    const r = await pull(ctx, ['--json', '--force']); // --force: the guard would refuse (first run is fine, but be explicit)
+    const j = JSON.parse(r.stdout);
+    expect(j.counts).toMatchObject({ updated: 1, invalid: 1, unrecognized_vendor: 1 });
+    const after = await exportCatalog(ctx);
+    expect(after.get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('9');
+    expect(after.get('oem|HONDA|17210-KYJ-901')!.shelf_qty).toBe(before.get('oem|HONDA|17210-KYJ-901')!.shelf_qty);
+    const nonZeroBefore = [...before.values()].filter((x) => x.shelf_qty !== '0').length;
+    const nonZeroAfter = [...after.values()].filter((x) => x.shelf_qty !== '0').length;
+    expect(nonZeroAfter).toBe(2);
+    // Every product that had stock, minus the two kept, was cleared.
+    expect(j.cleared).toBe(nonZeroBefore - 2);
+    // A formula-looking vendor is neutralised in the report.
+    const rep = readCsvFile(j.reportPath);
+    expect(rep.find((x) => x.status === 'unrecognized_vendor')).toMatchObject({ vendor: `'=HYPERLINK("http://x")`, item_number: "'@1" });
+  });
+
+  it('without clearing, products missing from the feed keep their quantity', async () => {
+    ctx = await setup({ feed: small, clear: false });
+    const before = await exportCatalog(ctx);
+    await pull(ctx);
+    const after = await exportCatalog(ctx);
+    let changed = 0;
+    for (const [k, v] of after) if (v.shelf_qty !== before.get(k)!.shelf_qty) changed++;
+    expect(changed).toBe(1);
+  });
+
+  it('refuses to apply an empty feed when clearing is on; --force applies it', async () => {
+    ctx = await setup({ feed: [] });
+    const before = await exportCatalog(ctx);
+    const r = await pull(ctx);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('The Lizzy feed is empty and clearPreviousQuantities is on');
+    expect(await exportCatalog(ctx)).toEqual(before);
+    const f = await pull(ctx, ['--force', '--json']);
+    expect(f.code).toBe(0);
+    expect([...(await exportCatalog(ctx)).values()].every((x) => x.shelf_qty === '0')).toBe(true);
+  });
+
+  it('refuses a feed that matches fewer than half the products of the last successful run', async () => {
+    ctx = await setup();
+    expect((await pull(ctx)).code).toBe(1);
+    const before = await exportCatalog(ctx);
+    writeFileSync(path.join(ctx.dir, 'lizzy-feed.json'), JSON.stringify(small));
+    const r = await pull(ctx);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('The feed matches 1 products, fewer than half of the 5055 the last successful run matched');
+    expect(await exportCatalog(ctx)).toEqual(before);
+  });
+});
+
+describe('inventory pull: disabled days are Pacific weekdays', () => {
+  let ctx: Ctx;
+  beforeEach(async () => {
+    ctx = await setup({ feed: [{ VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 9 }], disabledDays: ['saturday'], clear: false });
+  });
+  afterEach(async () => {
+    await ctx.mock.close();
+    ctx.cleanup();
+  });
+
+  it('skips with exit 0 on a Saturday in Pacific time, even when it is already Sunday in UTC', async () => {
+    // 2026-12-06T05:30Z is Saturday 21:30 PST.
+    const r = await pull(ctx, [], { LIZZY_SYNC_NOW: '2026-12-06T05:30:00Z' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Inventory pull skipped: saturday is a disabled day');
+    expect(ctx.mock.state.requests).toHaveLength(0);
+  });
+
+  it('runs on a Friday evening in Pacific time that is Saturday in UTC', async () => {
+    // 2026-12-05T05:30Z is Friday 21:30 PST.
+    const r = await pull(ctx, [], { LIZZY_SYNC_NOW: '2026-12-05T05:30:00Z' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Inventory pull finished');
+  });
+
+  it('--force runs on a disabled day', async () => {
+    const r = await pull(ctx, ['--force'], { LIZZY_SYNC_NOW: '2026-12-05T20:00:00Z' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Inventory pull finished');
+  });
+});
+
+describe('inventory pull: configuration and locks', () => {
+  it('a bad config exits 2 naming the file, line and key, with no stack trace', async () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 'lizzy-sync.yaml');
+    writeFileSync(file, 'lizzy:\n  apiKey: x\ninventory:\n  disabledDays: [satruday]\n');
+    const r = await runCli(['--config', file, 'inventory', 'pull']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:4:18: inventory.disabledDays[0]: "satruday" is not one of`);
+    expect(r.stderr).toContain('did you mean "saturday"?');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    t.cleanup();
+  });
+
+  it('a missing config file exits 2 and says what to do', async () => {
+    const t = tempDir();
+    const r = await runCli(['inventory', 'pull'], { cwd: t.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('No config file at');
+    expect(r.stderr).toContain('Copy config.example.yaml');
+    t.cleanup();
+  });
+
+  it('no API key exits 2 before any work', async () => {
+    const t = tempDir();
+    const file = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9' });
+    const r = await runCli(['--config', file, 'inventory', 'pull']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('No Lizzy API key');
+    t.cleanup();
+  });
+
+  it('an unknown flag exits 2', async () => {
+    const r = await runCli(['inventory', 'pull', '--dryrun']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--dryrun'");
+  });
+
+  it('exits 75 when another run holds the lock, naming the holder', async () => {
+    const ctx = await setup({ feed: [] });
+    const db = new Database(path.join(ctx.dir, 'data', 'lizzy-sync.db'));
+    const now = new Date().toISOString();
+    db.prepare('INSERT INTO job_locks (job, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)').run('inventory', 'other', 4242, 'counter-pc', now, now);
+    db.close();
+    const r = await runCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
+    expect(r.code).toBe(75);
+    expect(r.stderr).toContain('Another inventory run holds the lock: pid 4242 on counter-pc');
+    await ctx.mock.close();
+    ctx.cleanup();
+  });
+});
+
+describe('catalog import and export', () => {
+  it('keeps good rows, reports bad ones with line numbers, and is idempotent', async () => {
+    const t = tempDir();
+    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9' });
+    const csv = path.join(t.dir, 'cat.csv');
+    writeFileSync(
+      csv,
+      [
+        'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty',
+        'aftermarket,PU,Moose,0101-0042,"Filter, ""HF204""",8.95,3',
+        'oem,,HONDA,00123,Gasket,1.50,',
+        'aftermarket,,Moose,0101-0043,No distributor,1,1',
+        'oem,,HONDA,17210-KYJ-901,Bad price,12.x,1',
+        'bogus,PU,,1,Bad catalog,1,1',
+        'private,,RIVERSIDE MOTO,RM-1,Negative,1,-2',
+        '',
+      ].join('\r\n'),
+    );
+    const r = await runCli(['--config', config, 'catalog', 'import', csv]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('6 rows, 2 new, 0 updated, 0 unchanged, 4 bad rows skipped');
+    expect(r.stderr).toContain('cat.csv:4: an aftermarket product needs a distributor abbreviation');
+    expect(r.stderr).toContain('cat.csv:5: list_price "12.x" is not an amount');
+    expect(r.stderr).toContain('cat.csv:6: catalog "bogus" is not one of aftermarket, oem, private');
+    expect(r.stderr).toContain('cat.csv:7: shelf_qty "-2" is not a whole number');
+    const again = await runCli(['--config', config, '--json', 'catalog', 'import', csv]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
+    const out = path.join(t.dir, 'out.csv');
+    expect((await runCli(['--config', config, 'catalog', 'export', '--out', out])).code).toBe(0);
+    expect(readCsvFile(out)).toEqual([
+      { catalog: 'aftermarket', distributor: 'PU', manufacturer: 'Moose', part_number: '0101-0042', description: 'Filter, "HF204"', list_price: '8.95', shelf_qty: '3' },
+      { catalog: 'oem', distributor: '', manufacturer: 'HONDA', part_number: '00123', description: 'Gasket', list_price: '1.50', shelf_qty: '0' },
+    ]);
+    t.cleanup();
+  });
+
+  it('a missing header column is an input error (exit 2)', async () => {
+    const t = tempDir();
+    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9' });
+    const csv = path.join(t.dir, 'cat.csv');
+    writeFileSync(csv, 'catalog,part_number\naftermarket,1\n');
+    const r = await runCli(['--config', config, 'catalog', 'import', csv]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the header lacks distributor, manufacturer, list_price, shelf_qty');
+    t.cleanup();
+  });
+});

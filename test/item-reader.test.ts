@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { readFeedItem } from '../src/inventory/item.js';
+import { formatCents, parseCents } from '../src/util/money.js';
+
+describe('money', () => {
+  it('reads amounts as integer cents without floating-point error', () => {
+    expect(parseCents('12.95')).toBe(1295);
+    expect(parseCents(12.95)).toBe(1295);
+    expect(parseCents('$1,299.00')).toBe(129900);
+    expect(parseCents(' 3 ')).toBe(300);
+    expect(parseCents(0.1)).toBe(10);
+    expect(parseCents('19.999')).toBe(2000);
+    expect(parseCents('19.994')).toBe(1999);
+    expect(parseCents('-5.10')).toBe(-510);
+    expect(parseCents('abc')).toBeUndefined();
+    expect(parseCents('12.9.5')).toBeUndefined();
+    expect(parseCents(null)).toBeUndefined();
+    expect(parseCents(Number.NaN)).toBeUndefined();
+  });
+  it('writes cents', () => {
+    expect(formatCents(1295)).toBe('12.95');
+    expect(formatCents(5)).toBe('0.05');
+    expect(formatCents(129900)).toBe('1299.00');
+  });
+});
+
+describe('tolerant feed reader', () => {
+  it('reads the canonical PascalCase item', () => {
+    const it = readFeedItem({ VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-1234', ListPrice: 12.95, Quantity: 3 }, 1);
+    expect(it).toMatchObject({ vendor: 'PARTS UNLIMITED', itemNumber: '0101-1234', priceCents: 1295, quantity: 3, notes: [] });
+    expect(it.invalid).toBeUndefined();
+  });
+
+  it('matches keys case-insensitively and accepts the aliases', () => {
+    expect(readFeedItem({ vendor: 'HONDA', partnumber: '17210-KYJ-901', MSRP: '22.95', QtyOnHand: '4' }, 1)).toMatchObject({
+      vendor: 'HONDA',
+      itemNumber: '17210-KYJ-901',
+      priceCents: 2295,
+      quantity: 4,
+    });
+    expect(readFeedItem({ VENDORNAME: 'A', ITEMNUMBER: 'B', LIST: 1, STOCK: 2 }, 1)).toMatchObject({ quantity: 2, priceCents: 100 });
+    expect(readFeedItem({ Vendor: 'A', ItemNumber: 'B', QtyAvail: 7 }, 1).quantity).toBe(7);
+  });
+
+  it('keeps part numbers exactly as sent', () => {
+    expect(readFeedItem({ VendorName: 'WPS', ItemNumber: '00123', Quantity: 1 }, 1).itemNumber).toBe('00123');
+    expect(readFeedItem({ VendorName: 'X', ItemNumber: ' 5TA-14451-00-00', Quantity: 1 }, 1).itemNumber).toBe(' 5TA-14451-00-00');
+  });
+
+  it('uses a numeric item number as its digits, with a note', () => {
+    const it = readFeedItem({ VendorName: 'POLARIS', ItemNumber: 2205386, Quantity: 1 }, 1);
+    expect(it.itemNumber).toBe('2205386');
+    expect(it.notes[0]).toContain('arrived as a JSON number');
+  });
+
+  it('reads quantities given as strings with spaces', () => {
+    expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: ' 3 ' }, 1).quantity).toBe(3);
+    expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: '1,204' }, 1).quantity).toBe(1204);
+  });
+
+  it('applies a negative quantity as 0 and rounds a fraction down, with notes', () => {
+    const neg = readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: -3 }, 1);
+    expect(neg.quantity).toBe(0);
+    expect(neg.notes).toEqual(['negative quantity -3 applied as 0']);
+    const frac = readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: '2.5' }, 1);
+    expect(frac.quantity).toBe(2);
+    expect(frac.notes).toEqual(['fractional quantity 2.5 rounded down']);
+  });
+
+  it('marks missing and malformed quantities invalid', () => {
+    for (const q of [undefined, null, '', 'N/A', 'abc', true, {}]) {
+      const it = readFeedItem({ VendorName: 'A', ItemNumber: 'B', ...(q === undefined ? {} : { Quantity: q }) }, 1);
+      expect(it.invalid, JSON.stringify(q)).toMatch(/quantity/);
+      expect(it.quantity).toBeUndefined();
+    }
+  });
+
+  it('marks items without vendor or item number invalid', () => {
+    expect(readFeedItem({ VendorName: '', ItemNumber: 'B', Quantity: 1 }, 1).invalid).toBe('no vendor name');
+    expect(readFeedItem({ VendorName: 'A', Quantity: 1 }, 1).invalid).toBe('no item number');
+    expect(readFeedItem(['x'], 4).invalid).toContain('not an object');
+  });
+
+  it('notes a zero, missing or unreadable price instead of using it', () => {
+    expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: 1, ListPrice: 0 }, 1).priceProblem).toContain('not above zero');
+    expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: 1 }, 1).priceProblem).toBe('no list price');
+    expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: 1, ListPrice: 'call' }, 1).priceProblem).toContain('unreadable');
+  });
+});
