@@ -278,6 +278,13 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
   if (!isValidTimeZone(r.schedule.timezone)) {
     problems.push({ path: 'schedule.timezone', message: `"${r.schedule.timezone}" is not a time zone name; use an IANA name such as America/Los_Angeles` });
   }
+  if (r.notify.webhookUrl !== undefined) {
+    try {
+      new URL(r.notify.webhookUrl);
+    } catch {
+      problems.push({ path: 'notify.webhookUrl', message: `"${r.notify.webhookUrl}" is not a URL` });
+    }
+  }
   try {
     new URL(r.lizzy.baseUrl);
   } catch {
@@ -314,6 +321,8 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     orders: { ...r.orders },
     schedule: { ...r.schedule },
     runTimeoutMinutes: r.runTimeoutMinutes,
+    logging: { file: r.logging.file ? path.resolve(dir, r.logging.file) : undefined },
+    notify: { command: r.notify.command, webhookUrl: r.notify.webhookUrl },
     vendors,
     sources,
   };

@@ -53,6 +53,8 @@ export interface Config {
     orders: string;
   };
   runTimeoutMinutes: number;
+  logging: { file?: string };
+  notify: { command?: string; webhookUrl?: string };
   vendors: VendorMapping[];
   /** Where each setting came from, by key path. */
   sources: Record<string, Source>;
@@ -150,6 +152,11 @@ export const configSpec: Spec = {
       default: {},
     },
     runTimeoutMinutes: { spec: { kind: 'integer', min: 1, max: 1440 }, default: 30 },
+    logging: { spec: { kind: 'object', fields: { file: { spec: str() } } }, default: {} },
+    notify: {
+      spec: { kind: 'object', fields: { command: { spec: str() }, webhookUrl: { spec: str() } } },
+      default: {},
+    },
     vendors: { spec: { kind: 'array', of: vendorRowSpec }, default: [] },
   },
 };
