@@ -1,0 +1,80 @@
+/**
+ * When is a job due? Pure functions of (config, now, last runs), shared by the daemon and
+ * by `--scheduled` runs from cron or the Windows Task Scheduler.
+ */
+import type { Config } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import type { Job, RunRecord } from '../store/types.js';
+import { CronSyntaxError, nextSlot, parseCron, previousSlot, slotsOnDay, type CronSchedule } from './cron.js';
+import { formatInZone, zonedDate, zonedWeekday } from './zone.js';
+
+/** A slot counts as "now" for this long after it (an hourly crontab entry may start late). */
+export const SLOT_TOLERANCE_MS = 60 * 60_000;
+
+export function scheduleFor(config: Config, job: Job): CronSchedule {
+  const expr = job === 'inventory' ? config.schedule.inventory : config.schedule.orders;
+  try {
+    return parseCron(expr);
+  } catch (err) {
+    if (err instanceof CronSyntaxError) throw new ConfigError(`schedule.${job}: ${err.message}`, { hint: `In ${config.file}.` });
+    throw err;
+  }
+}
+
+/** The first inventory slot of the zoned day that `now` is in (undefined if the day has none). */
+export function firstSlotOfDay(config: Config, job: Job, now: Date): Date | undefined {
+  return slotsOnDay(scheduleFor(config, job), zonedDate(now, config.schedule.timezone), config.schedule.timezone)[0];
+}
+
+export interface Gate {
+  due: boolean;
+  /** Why not, or which slot. */
+  reason: string;
+  slot?: Date;
+  next?: Date;
+}
+
+/**
+ * Is the job due at `now`? Inventory: inside a slot's hour, not a disabled day, and no
+ * successful pull yet since the day's first slot (so the later slots are retries and the
+ * pull runs once a day). Orders: inside a slot's hour.
+ */
+export function gate(config: Config, job: Job, now: Date, lastSuccess: RunRecord | null): Gate {
+  const tz = config.schedule.timezone;
+  const s = scheduleFor(config, job);
+  const next = nextSlot(s, now, tz);
+  const nextText = next ? `; next run ${formatInZone(next, tz)}` : '';
+  const slot = previousSlot(s, now, tz);
+  if (!slot || now.getTime() - slot.getTime() >= SLOT_TOLERANCE_MS) {
+    return { due: false, reason: `not scheduled now (${job} schedule "${s.expr}" in ${tz})${nextText}`, next };
+  }
+  if (job === 'inventory') {
+    const day = zonedWeekday(now, tz);
+    if (config.inventory.disabledDays.includes(day)) {
+      return { due: false, reason: `${day} is a disabled day (inventory.disabledDays, ${tz})${nextText}`, slot, next };
+    }
+    const first = firstSlotOfDay(config, job, now);
+    if (first && lastSuccess && Date.parse(lastSuccess.startedAt) >= first.getTime()) {
+      return { due: false, reason: `the inventory pull already succeeded today (${formatInZone(new Date(lastSuccess.startedAt), tz)})${nextText}`, slot, next };
+    }
+  }
+  return { due: true, reason: `slot ${formatInZone(slot, tz)}`, slot, next };
+}
+
+/**
+ * Did the daemon miss a slot while it was not running (or the machine slept)? Inventory:
+ * today's first slot has passed, today is enabled, and no pull succeeded since it. Orders:
+ * no order push started in the past hour.
+ */
+export function missed(config: Config, job: Job, now: Date, lastRun: RunRecord | null, lastSuccess: RunRecord | null): string | undefined {
+  const tz = config.schedule.timezone;
+  if (job === 'inventory') {
+    const first = firstSlotOfDay(config, job, now);
+    if (!first || first.getTime() > now.getTime()) return undefined;
+    if (config.inventory.disabledDays.includes(zonedWeekday(now, tz))) return undefined;
+    if (lastSuccess && Date.parse(lastSuccess.startedAt) >= first.getTime()) return undefined;
+    return `no successful inventory pull since today's first slot (${formatInZone(first, tz)})`;
+  }
+  if (lastRun && now.getTime() - Date.parse(lastRun.startedAt) < 60 * 60_000) return undefined;
+  return lastRun ? `no order push since ${formatInZone(new Date(lastRun.startedAt), tz)}` : 'no order push has run yet';
+}
