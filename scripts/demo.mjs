@@ -2,8 +2,8 @@
 /**
  * npm run demo: the main job end to end on the bundled mock Lizzy and sample data.
  * Starts the mock on a free 127.0.0.1 port, imports the sample catalog into a fresh
- * database under .demo/, runs `lizzy-sync inventory pull`, prints the summary and the
- * report path, and stops the mock. Uses the built CLI exactly as a user would.
+ * database under .demo/, runs `lizzy-sync inventory pull`, imports sample orders and runs
+ * `lizzy-sync orders push` twice, prints the summaries and report paths, and stops the mock. Uses the built CLI exactly as a user would.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -68,13 +68,22 @@ try {
   if (existsSync(path.join(root, 'fixtures', 'orders.json'))) {
     const help = spawnSync(process.execPath, [bin, '--help'], { env, encoding: 'utf8' });
     if (/^\s+orders\b/m.test(help.stdout)) {
+      // 30 sample orders placed relative to now: 8 older than 7 days (reported as expired, not
+      // sent), 10 already sent by the webstore's earlier sync (sentAt), 12 to push: 3 requests (5, 5, 2).
       const demoOrders = path.join(work, 'orders.json');
       const gen = await import(path.join(root, 'scripts', 'gen-fixtures.mjs'));
-      writeFileSync(demoOrders, JSON.stringify(gen.makeOrders(new Date(), 12, { staleShare: 0, maxAgeHours: 48, firstOrderNumber: 200001 }), null, 2));
+      const orders = gen.makeOrders(new Date(), 30, { firstOrderNumber: 200001 });
+      orders.forEach((o, i) => {
+        if (i >= 8 && i < 18) o.sentAt = new Date(Date.parse(o.placedAt) + 3600_000).toISOString();
+      });
+      writeFileSync(demoOrders, JSON.stringify(orders, null, 2));
       const oi = step('orders', ['orders', 'import', demoOrders]);
       if (oi !== 0 && oi !== 1) throw new Error(`orders import exited ${oi}`);
       const op = step('push', ['orders', 'push']);
       if (op !== 0 && op !== 1) throw new Error(`orders push exited ${op}`);
+      // A second run finds nothing left to send: every order goes to Lizzy once.
+      const again = step('push', ['orders', 'push']);
+      if (again !== 0 && again !== 1) throw new Error(`orders push (again) exited ${again}`);
     }
   }
   console.log(`\nDemo finished. Open the report(s) in ${path.join(work, 'reports')}`);

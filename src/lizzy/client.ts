@@ -198,11 +198,19 @@ export class LizzyClient {
       const inner = e instanceof Retryable ? e.error : (e as LizzyError);
       // Refused connections never reached Lizzy; anything else may have.
       const code = (err as { code?: string }).code;
-      throw new LizzyError(inner.message, { hint: inner.hint, outcomeUnknown: code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN' });
+      const outcomeUnknown = code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN';
+      throw new LizzyError(inner.message, {
+        hint: outcomeUnknown
+          ? 'The orders may or may not have reached Lizzy. They stay "sending"; the next run asks Lizzy (/orderstatus) which it has before sending any again.'
+          : inner.hint,
+        outcomeUnknown,
+      });
     }
     const status = res.statusCode;
     if (!ACCEPTED_STATUSES.has(status)) {
-      throw this.statusError('order submission', status, res.body, res.headers['retry-after']);
+      // Never retried here, so a retryable answer (5xx, 429) is handed over as the plain error.
+      const e = this.statusError('order submission', status, res.body, res.headers['retry-after']);
+      throw e instanceof Retryable ? e.error : e;
     }
     const text = res.body.trim();
     if (text === '') return { status, results: [] };

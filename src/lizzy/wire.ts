@@ -4,6 +4,8 @@
  * contract is a change to this file alone.
  */
 
+import { formatCents } from '../util/money.js';
+
 export const PATHS = {
   inventoryFeed: '/inventoryfeed',
   inventoryItem: '/inventoryitem',
@@ -118,6 +120,76 @@ export interface WireOrder {
   Shipping: string;
   Total: string;
   Items: WireOrderItem[];
+}
+
+/** Address fields that identify a person: hidden in dry-run output unless asked for. */
+export const PERSONAL_ADDRESS_FIELDS: readonly (keyof WireAddress)[] = ['Name', 'Email', 'Phone', 'Address1', 'Address2'];
+
+/** An order as the sync hands it to the wire: money in integer cents, date and time already in the schedule's zone. */
+export interface OrderForWire {
+  orderNumber: string;
+  /** YYYY-MM-DD */
+  date: string;
+  /** HH:MM:SS */
+  time: string;
+  shipTo: AddressForWire;
+  billTo: AddressForWire;
+  taxCents: number;
+  shippingCents: number;
+  totalCents: number;
+  items: Array<{ productId: string; manufacturer: string; description: string; priceCents: number; quantity: number }>;
+}
+
+export interface AddressForWire {
+  name: string;
+  email: string;
+  phone: string;
+  address1: string;
+  address2: string;
+  city: string;
+  state: string;
+  zip: string;
+  country: string;
+}
+
+/** Money travels as a decimal string with exactly two places ("0.10", "1299.00"): no float on the way. */
+export function wireMoney(cents: number): string {
+  return formatCents(cents);
+}
+
+function wireAddress(a: AddressForWire): WireAddress {
+  return {
+    Name: a.name,
+    Email: a.email,
+    Phone: a.phone,
+    Address1: a.address1,
+    Address2: a.address2,
+    City: a.city,
+    State: a.state,
+    Zip: a.zip,
+    Country: a.country,
+  };
+}
+
+/** One order of a submitorder payload. */
+export function buildWireOrder(o: OrderForWire): WireOrder {
+  return {
+    OrderNumber: o.orderNumber,
+    OrderDate: o.date,
+    OrderTime: o.time,
+    ShipTo: wireAddress(o.shipTo),
+    BillTo: wireAddress(o.billTo),
+    Tax: wireMoney(o.taxCents),
+    Shipping: wireMoney(o.shippingCents),
+    Total: wireMoney(o.totalCents),
+    Items: o.items.map((it) => ({
+      ProductId: it.productId,
+      Manufacturer: it.manufacturer,
+      Description: it.description,
+      Price: wireMoney(it.priceCents),
+      Quantity: it.quantity,
+    })),
+  };
 }
 
 /** A row of submitorder's optional response body. */

@@ -38,6 +38,8 @@ export interface Behaviour {
   drop?: 'before' | 'after';
   /** Send only the first N bytes of the normal body, then close (a truncated feed). */
   truncateAt?: number;
+  /** Only for submitorder requests carrying one of these order numbers (for example: Lizzy rejects one bad order). */
+  orders?: string[];
   times?: number;
 }
 
@@ -90,7 +92,9 @@ export async function startMockLizzy(opts: MockOptions): Promise<RunningMock> {
     const record = (payload: unknown, status: number | 'dropped') =>
       state.requests.push({ at: new Date().toISOString(), method: req.method ?? '', path: url.pathname, payload, status });
 
-    const idx = state.behaviours.findIndex((b) => b.path === url.pathname);
+    const rawPayload = req.method === 'GET' ? url.searchParams.get('payload') : new URLSearchParams(body).get('payload');
+    const carried = orderNumbersIn(rawPayload);
+    const idx = state.behaviours.findIndex((b) => b.path === url.pathname && (!b.orders || b.orders.some((n) => carried.includes(n))));
     const behaviour = idx >= 0 ? state.behaviours[idx] : undefined;
     if (behaviour) {
       behaviour.times = (behaviour.times ?? 1) - 1;
@@ -100,7 +104,6 @@ export async function startMockLizzy(opts: MockOptions): Promise<RunningMock> {
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
     let payload: unknown;
-    const rawPayload = req.method === 'GET' ? url.searchParams.get('payload') : new URLSearchParams(body).get('payload');
 
     if (behaviour?.drop === 'before') {
       record(null, 'dropped');
@@ -273,6 +276,17 @@ export async function startMockLizzy(opts: MockOptions): Promise<RunningMock> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The order numbers a submitorder payload carries (none when it is not one). */
+function orderNumbersIn(rawPayload: string | null): string[] {
+  if (rawPayload === null) return [];
+  try {
+    const orders = field(JSON.parse(rawPayload), 'orders');
+    return Array.isArray(orders) ? orders.map((o) => String(field(o, 'OrderNumber'))) : [];
+  } catch {
+    return [];
+  }
 }
 
 function invoiceFor(orderNumber: string): string {

@@ -56,4 +56,62 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'orders, order lines, push state',
+    sql: `
+      CREATE TABLE orders (
+        order_number TEXT PRIMARY KEY,
+        -- canonical UTC ISO instant (toISOString), so text order is time order
+        placed_at TEXT NOT NULL,
+        ship_name TEXT NOT NULL,
+        ship_email TEXT NOT NULL,
+        ship_phone TEXT NOT NULL,
+        ship_address1 TEXT NOT NULL,
+        ship_address2 TEXT NOT NULL,
+        ship_city TEXT NOT NULL,
+        ship_state TEXT NOT NULL,
+        ship_zip TEXT NOT NULL,
+        ship_country TEXT NOT NULL,
+        bill_name TEXT NOT NULL,
+        bill_email TEXT NOT NULL,
+        bill_phone TEXT NOT NULL,
+        bill_address1 TEXT NOT NULL,
+        bill_address2 TEXT NOT NULL,
+        bill_city TEXT NOT NULL,
+        bill_state TEXT NOT NULL,
+        bill_zip TEXT NOT NULL,
+        bill_country TEXT NOT NULL,
+        tax_cents INTEGER NOT NULL,
+        shipping_cents INTEGER NOT NULL,
+        total_cents INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_attempt_at TEXT,
+        picked_up_at TEXT,
+        claim_run INTEGER,
+        claimed_at TEXT,
+        sent_at TEXT,
+        invoice_number TEXT,
+        imported_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        CHECK (state <> 'sent' OR sent_at IS NOT NULL),
+        CHECK (state <> 'sending' OR claimed_at IS NOT NULL)
+      ) STRICT;
+      CREATE INDEX orders_state ON orders (state, placed_at);
+      CREATE INDEX orders_placed ON orders (placed_at);
+      CREATE TABLE order_items (
+        order_number TEXT NOT NULL REFERENCES orders(order_number) ON DELETE CASCADE,
+        line_no INTEGER NOT NULL,
+        product_id TEXT NOT NULL,
+        manufacturer TEXT NOT NULL,
+        description TEXT NOT NULL,
+        price_cents INTEGER NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        PRIMARY KEY (order_number, line_no)
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,0 +1,372 @@
+/**
+ * `orders push`: reconcile → select → batches → claim → submit → settle → report.
+ *
+ * Guarantees:
+ * - Never sent twice: an order is claimed ("sending") in one conditional UPDATE before its
+ *   request; a POST is never retried automatically; an order whose outcome is unknown stays
+ *   "sending" until a later run asks Lizzy (/orderstatus) whether it has it.
+ * - Never lost: a batch is marked sent in one transaction right after Lizzy's 2xx; anything
+ *   not accepted goes back to "pending"; once a run has picked an order up it stays eligible
+ *   until sent, whatever its age.
+ * - One bad order cannot hold four good ones back: a batch Lizzy refuses with a 4xx is
+ *   retried order by order.
+ * - Lizzy down (unreachable, 5xx, 429, unreadable answer): the run stops at once (exit 3).
+ */
+import type { Clock } from '../clock.js';
+import { requireWebstoreId } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { LizzyError, LizzySyncError, RunTimeout } from '../errors.js';
+import type { LizzyClient } from '../lizzy/client.js';
+import type { WireOrderStatus } from '../lizzy/wire.js';
+import { withJobLock } from '../lock.js';
+import type { Logger } from '../log.js';
+import { zonedDate } from '../schedule/zone.js';
+import type { OrderSettlement, OrderStatusRow, StoredOrder } from '../store/orders.js';
+import type { Store } from '../store/store.js';
+import { redact } from '../util/redact.js';
+import { batchPayload, maskPersonal } from './payload.js';
+import { ORDER_REPORT_STATUSES, writeOrdersReport, type OrderReportRow, type OrderReportStatus } from './report.js';
+import { describeInstant, inBatches, orderWindow, selectOrders, type OrderWindow } from './select.js';
+
+export interface PushOptions {
+  clock: Clock;
+  log: Logger;
+  /** Show what would be sent; send nothing, change nothing. */
+  dryRun?: boolean;
+  /** Dry run: show names, e-mails, phones and street addresses instead of masking them. */
+  showPersonal?: boolean;
+  /** Widen the window to send expired orders: a date (midnight in the schedule's zone) or an instant. */
+  since?: string;
+  /**
+   * Checked between batches: once aborted (deadline, shutdown), no further batch starts and the
+   * rest stay pending. A request already in flight is governed by the client's own signal.
+   */
+  signal?: AbortSignal;
+}
+
+export interface BatchRecord {
+  /** 1-based batch number. */
+  batch: number;
+  orders: string[];
+  /** accepted: 2xx; rejected: a 4xx about the orders; failed: not accepted, Lizzy-side (stops the run); unknown: no answer. */
+  outcome: 'accepted' | 'rejected' | 'failed' | 'unknown' | 'would_send';
+  httpStatus?: number;
+  /** One of the order-by-order retries of a refused batch. */
+  single?: boolean;
+  error?: string;
+  /** Dry run: the payload that would be sent (personal details masked unless showPersonal). */
+  payload?: unknown;
+}
+
+export interface OrderPushSummary {
+  job: 'orders';
+  status: 'success' | 'needs_attention' | 'failed';
+  dryRun: boolean;
+  runId?: number;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  window: OrderWindow;
+  counts: Record<OrderReportStatus, number>;
+  /** submitorder requests made. */
+  requests: number;
+  batches: BatchRecord[];
+  orders: OrderReportRow[];
+  reportPath?: string;
+  error?: { type: string; message: string; hint?: string };
+}
+
+export interface OrderPushResult {
+  summary: OrderPushSummary;
+  /** Why the run stopped early (exit 3); the summary and report are complete regardless. */
+  error?: LizzySyncError;
+}
+
+/** How many order numbers one /orderstatus request asks about. */
+const ORDER_STATUS_CHUNK = 50;
+
+/** 4xx answers that are not about the orders (key, URL, throttling, incomplete request): they stop the run instead. */
+const NOT_ABOUT_THE_ORDERS = new Set([401, 403, 404, 408, 429]);
+
+export type SubmitErrorKind = 'rejected' | 'stop' | 'unknown';
+
+/** rejected: Lizzy read the orders and refused them (retry one by one); stop: Lizzy is down or refuses us; unknown: no answer. */
+export function classifySubmitError(e: LizzyError): SubmitErrorKind {
+  if (e.outcomeUnknown) return 'unknown';
+  const s = e.status;
+  if (s !== undefined && s >= 400 && s < 500 && !NOT_ABOUT_THE_ORDERS.has(s)) return 'rejected';
+  return 'stop';
+}
+
+type Outcome = { kind: 'accepted'; status: number; invoices: Map<string, string> } | { kind: SubmitErrorKind; error: LizzyError };
+
+export function emptyOrderCounts(): Record<OrderReportStatus, number> {
+  return Object.fromEntries(ORDER_REPORT_STATUSES.map((s) => [s, 0])) as Record<OrderReportStatus, number>;
+}
+
+export async function runOrderPush(config: Config, store: Store, client: LizzyClient | undefined, opts: PushOptions): Promise<OrderPushResult> {
+  const { clock, log } = opts;
+  const dryRun = !!opts.dryRun;
+  const webstoreId = requireWebstoreId(config);
+  const tz = config.schedule.timezone;
+  const { batchSize, maxAttempts } = config.orders;
+  const started = clock();
+  const window = orderWindow(started, { lookbackDays: config.orders.lookbackDays, timeZone: tz, since: opts.since });
+  if (!dryRun && !client) throw new Error('runOrderPush: a Lizzy client is needed unless dryRun');
+  const now = () => clock().toISOString();
+
+  const body = async (): Promise<OrderPushResult> => {
+    const runId = dryRun ? undefined : await store.startRun('orders', started.toISOString());
+    const claim = () => ({ runId: runId!, at: now() });
+    const rows = new Map<string, OrderReportRow>();
+    const batches: BatchRecord[] = [];
+    let requests = 0;
+    let stop: LizzySyncError | undefined;
+
+    const row = (
+      o: Pick<OrderStatusRow, 'orderNumber' | 'placedAt' | 'attempts' | 'invoiceNumber' | 'lastError'>,
+      status: OrderReportStatus,
+      extra: { error?: string | null; invoiceNumber?: string | null } = {},
+    ) =>
+      rows.set(o.orderNumber, {
+        orderNumber: o.orderNumber,
+        placedAt: o.placedAt,
+        status,
+        attempts: o.attempts,
+        invoiceNumber: extra.invoiceNumber !== undefined ? extra.invoiceNumber : o.invoiceNumber,
+        error: extra.error !== undefined ? extra.error : o.lastError,
+      });
+
+    const settle = async (orders: StoredOrder[], outcome: OrderSettlement['outcome'], extra: { error?: string; invoices?: Map<string, string> }) =>
+      store.settleOrders(
+        orders.map((o) => ({ orderNumber: o.orderNumber, outcome, invoiceNumber: extra.invoices?.get(o.orderNumber), error: extra.error })),
+        claim(),
+      );
+
+    const submit = async (orders: StoredOrder[]): Promise<Outcome> => {
+      requests++;
+      try {
+        const { orders: wire } = batchPayload(webstoreId, orders, tz);
+        const res = await client!.submitOrders(webstoreId, wire);
+        const invoices = new Map<string, string>();
+        for (const r of res.results) if (r.InvoiceNumber) invoices.set(r.OrderNumber, r.InvoiceNumber);
+        return { kind: 'accepted', status: res.status, invoices };
+      } catch (e) {
+        if (!(e instanceof LizzyError)) throw e;
+        return { kind: classifySubmitError(e), error: e };
+      }
+    };
+
+    const stopped = (e: LizzyError, batchNo: number, kind: SubmitErrorKind): LizzyError =>
+      new LizzyError(`Order push stopped at batch ${batchNo}: ${redact(e.message)}`, {
+        status: e.status,
+        outcomeUnknown: e.outcomeUnknown,
+        cause: e,
+        hint:
+          kind === 'unknown'
+            ? 'That batch\'s orders stay "sending": the next run asks Lizzy (/orderstatus) which it already has and sends only the rest. Orders after it stay pending.'
+            : `Nothing more was sent in this run, so as not to hammer Lizzy. This batch and the orders after it stay pending; the next run sends them.${
+                e.hint ? ` ${e.hint.replace(/^Nothing was changed\.\s*/, '')}` : ''
+              }`,
+      });
+
+    /** Claim, send, settle one batch (or one order of a refused batch). Returns the error that stops the run, if any. */
+    const send = async (numbers: string[], batchNo: number, single: boolean): Promise<LizzySyncError | undefined> => {
+      const claimed = await store.claimOrders(numbers, { ...claim(), countAttempt: !single });
+      if (claimed.length < numbers.length) {
+        const taken = new Set(claimed.map((o) => o.orderNumber));
+        log.warn(`Another process claimed ${numbers.filter((n) => !taken.has(n)).join(', ')} first; this run does not send them.`);
+      }
+      if (claimed.length === 0) return undefined;
+      log.progress(single ? `Batch ${batchNo}: sending ${claimed[0]!.orderNumber} on its own` : `Sending batch ${batchNo} (${claimed.length} orders)`);
+      const out = await submit(claimed);
+      const rec: BatchRecord = { batch: batchNo, orders: claimed.map((o) => o.orderNumber), outcome: 'accepted', ...(single ? { single } : {}) };
+      batches.push(rec);
+      if (out.kind === 'accepted') {
+        rec.httpStatus = out.status;
+        await settle(claimed, 'sent', { invoices: out.invoices });
+        for (const o of claimed) row(o, 'sent', { invoiceNumber: out.invoices.get(o.orderNumber) ?? null, error: null });
+        return undefined;
+      }
+      const e = out.error;
+      const msg = redact(e.message);
+      rec.httpStatus = e.status;
+      rec.error = msg;
+      if (out.kind === 'rejected') {
+        rec.outcome = 'rejected';
+        if (claimed.length === 1) {
+          await settle(claimed, 'pending', { error: msg });
+          row(claimed[0]!, 'failed', { error: msg });
+          return undefined;
+        }
+        const note = `${msg} (Lizzy refused the batch of ${claimed.length} as a whole; its orders were retried one by one)`;
+        await settle(claimed, 'pending', { error: note });
+        for (const o of claimed) row(o, 'failed', { error: note });
+        log.warn(`Lizzy refused batch ${batchNo} (HTTP ${e.status}); retrying its ${claimed.length} orders one by one.`);
+        for (const o of claimed) {
+          const err = await send([o.orderNumber], batchNo, true);
+          if (err) return err;
+        }
+        return undefined;
+      }
+      if (out.kind === 'unknown') {
+        rec.outcome = 'unknown';
+        const note = `outcome unknown: ${msg}`;
+        await settle(claimed, 'unknown', { error: note });
+        for (const o of claimed) row(o, 'unknown', { error: note });
+        return stopped(e, batchNo, 'unknown');
+      }
+      rec.outcome = 'failed';
+      await settle(claimed, 'pending', { error: msg });
+      for (const o of claimed) row(o, 'failed', { error: msg });
+      return stopped(e, batchNo, 'stop');
+    };
+
+    /** Orders an earlier run left "sending": ask Lizzy which it has; mark those sent, the rest pending. */
+    const reconcile = async (): Promise<LizzySyncError | undefined> => {
+      const claimedBefore = new Date(clock().getTime() - config.lizzy.timeoutSeconds * 1000).toISOString();
+      const candidates = await store.sendingToReconcile(claimedBefore);
+      if (candidates.length === 0) return undefined;
+      const taken = new Set(await store.adoptSending(candidates.map((c) => c.orderNumber), { ...claim(), claimedBefore }));
+      const list = candidates.filter((c) => taken.has(c.orderNumber));
+      if (list.length === 0) return undefined;
+      log.info(`${list.length} order(s) were left "sending" by an earlier run whose outcome is unknown; asking Lizzy which it already has.`);
+      for (const [i, part] of inBatches(list, ORDER_STATUS_CHUNK).entries()) {
+        let have: Map<string, WireOrderStatus>;
+        try {
+          const statuses = await client!.orderStatus(webstoreId, part.map((o) => o.orderNumber));
+          have = new Map(statuses.map((s) => [s.OrderNumber, s]));
+        } catch (e) {
+          if (!(e instanceof LizzyError)) throw e;
+          const msg = redact(e.message);
+          for (const o of list.slice(i * ORDER_STATUS_CHUNK)) row(o, 'unknown', { error: `${o.lastError ?? 'outcome unknown'}; asking Lizzy failed: ${msg}` });
+          return new LizzyError(`Could not ask Lizzy about ${list.length} order(s) whose outcome is unknown: ${msg}`, {
+            status: e.status,
+            cause: e,
+            hint: 'They stay "sending" and nothing else was sent; the next run asks again before sending anything.',
+          });
+        }
+        const settlements: OrderSettlement[] = part.map((o) => {
+          const s = have.get(o.orderNumber);
+          if (s) return { orderNumber: o.orderNumber, outcome: 'sent', invoiceNumber: s.InvoiceNumber };
+          return {
+            orderNumber: o.orderNumber,
+            outcome: 'pending',
+            error: `Lizzy did not have it after a request whose outcome was unknown (${o.lastError ?? 'the run ended while sending'}); sent again`,
+          };
+        });
+        await store.settleOrders(settlements, claim());
+        for (const o of part) {
+          const s = have.get(o.orderNumber);
+          if (s) row(o, 'confirmed', { invoiceNumber: s.InvoiceNumber ?? o.invoiceNumber, error: null });
+        }
+        const confirmed = part.filter((o) => have.has(o.orderNumber)).length;
+        log.info(`Lizzy already has ${confirmed} of them (marked sent, not resent); ${part.length - confirmed} will be sent again.`);
+      }
+      return undefined;
+    };
+
+    try {
+      if (!dryRun) stop = await reconcile();
+
+      const sel = selectOrders(await store.orderQueue(window.start), window, { maxAttempts });
+      for (const o of sel.expired) {
+        row(o, 'expired', {
+          error: `never sent, and placed before the window (${describeInstant(window.start, tz)}); to send it: orders push --since ${zonedDate(new Date(o.placedAt), tz)}`,
+        });
+      }
+      for (const o of sel.alreadySent) if (!rows.has(o.orderNumber)) row(o, 'already_sent', { error: null });
+      for (const o of sel.sending) if (!rows.has(o.orderNumber)) row(o, dryRun ? 'would_check' : 'in_flight');
+      if (sel.expired.length > 0) {
+        const names = sel.expired.slice(0, 10).map((o) => o.orderNumber).join(', ');
+        log.warn(
+          `${sel.expired.length} order(s) were never sent and are older than the ${window.lookbackDays}-day window: ${names}${sel.expired.length > 10 ? ', ...' : ''}. Send them with --since DATE if Lizzy should still get them.`,
+        );
+      }
+
+      const groups = inBatches(sel.eligible, batchSize);
+      if (dryRun) {
+        for (const [i, g] of groups.entries()) {
+          const full = await store.getOrders(g.map((o) => o.orderNumber));
+          const payload = batchPayload(webstoreId, full, tz);
+          batches.push({
+            batch: i + 1,
+            orders: full.map((o) => o.orderNumber),
+            outcome: 'would_send',
+            payload: opts.showPersonal ? payload : { ...payload, orders: payload.orders.map(maskPersonal) },
+          });
+          for (const o of full) row(o, 'would_send');
+        }
+      } else {
+        if (sel.eligible.length > 0) await store.markPickedUp(sel.eligible.map((o) => o.orderNumber), now());
+        for (const [i, g] of groups.entries()) {
+          if (!stop && opts.signal?.aborted) {
+            stop = new RunTimeout(`The order push was stopped (its deadline, runTimeoutMinutes: ${config.runTimeoutMinutes}, or a shutdown) before batch ${i + 1}.`, {
+              hint: 'The orders not sent yet stay pending; the next run sends them.',
+            });
+          }
+          if (stop) {
+            for (const o of g) if (!rows.has(o.orderNumber)) row(o, 'pending');
+            continue;
+          }
+          stop = await send(
+            g.map((o) => o.orderNumber),
+            i + 1,
+            false,
+          );
+        }
+      }
+
+      // Every unsent order that reached maxAttempts, in every report until it is sent.
+      for (const o of await store.ordersNeedingAttention(maxAttempts)) {
+        const r = rows.get(o.orderNumber);
+        if (!r || r.status === 'failed' || r.status === 'pending') row(o, 'needs_attention');
+      }
+
+      const counts = emptyOrderCounts();
+      const orderRows = [...rows.values()].sort((a, b) =>
+        a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : a.orderNumber < b.orderNumber ? -1 : a.orderNumber > b.orderNumber ? 1 : 0,
+      );
+      for (const r of orderRows) counts[r.status]++;
+      const status: OrderPushSummary['status'] = stop ? 'failed' : counts.failed + counts.needs_attention > 0 ? 'needs_attention' : 'success';
+      const summary: OrderPushSummary = {
+        job: 'orders',
+        status,
+        dryRun,
+        runId,
+        startedAt: started.toISOString(),
+        finishedAt: started.toISOString(),
+        durationMs: 0,
+        window,
+        counts,
+        requests,
+        batches,
+        orders: orderRows,
+      };
+      if (stop) summary.error = { type: stop.name, message: redact(stop.message), hint: stop.hint };
+      log.progress('Writing the report');
+      summary.reportPath = await writeOrdersReport(config.reports.dir, started, orderRows, { dryRun });
+      const end = clock();
+      summary.finishedAt = end.toISOString();
+      summary.durationMs = end.getTime() - started.getTime();
+      if (runId !== undefined) {
+        await store.finishRun(runId, {
+          finishedAt: summary.finishedAt,
+          status,
+          counts: { ...counts, requests, durationMs: summary.durationMs },
+          reportPath: summary.reportPath,
+          error: summary.error?.message ?? null,
+        });
+      }
+      return { summary, error: stop };
+    } catch (err) {
+      if (runId !== undefined) {
+        await store
+          .finishRun(runId, { finishedAt: now(), status: 'failed', counts: { requests }, reportPath: null, error: redact((err as Error).message ?? String(err)) })
+          .catch(() => undefined);
+      }
+      throw err;
+    }
+  };
+  return dryRun ? body() : withJobLock(store, 'orders', clock, log, body);
+}

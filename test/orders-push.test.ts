@@ -1,0 +1,467 @@
+/**
+ * End to end: the built CLI (`orders import`, `orders push`) against the real mock Lizzy on
+ * an ephemeral port, with real SQLite files in temp dirs and the clock pinned to the fixture's
+ * 2026-12-03T18:00:00Z. Each failure the issue lists is reproduced through the mock's
+ * control endpoint (/__mock/next) and the outcome read back from the mock's record of what it
+ * received (/__mock/orders), the database and the report.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningMock } from '../src/lizzy/mock/server.js';
+import { API_KEY, cliEnv, FIXTURES, mockNext, readCsvFile, runCli, startMock, tempDir } from './helpers.js';
+
+const NOW = '2026-12-03T18:00:00Z';
+/** A privileged port nothing listens on: refused, and no parallel test server can take it. */
+const UNREACHABLE = 'http://127.0.0.1:9';
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `W${from + i}`);
+const EXPIRED = range(100101, 100108);
+const SENT_BEFORE = range(100109, 100118);
+const ELIGIBLE = range(100119, 100130);
+const BATCHES = [range(100119, 100123), range(100124, 100128), range(100129, 100130)];
+const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'orders.json'), 'utf8')) as Array<Record<string, any>>;
+
+interface Env {
+  dir: string;
+  config: string;
+  mock: RunningMock;
+}
+let env: Env;
+let tmp: { dir: string; cleanup(): void };
+
+function writeOrdersConfig(dir: string, baseUrl: string, o: { timeoutSeconds?: number; maxAttempts?: number; extra?: string } = {}): string {
+  const file = path.join(dir, 'lizzy-sync.yaml');
+  writeFileSync(
+    file,
+    `lizzy:
+  baseUrl: ${baseUrl}
+  apiKey: \${LIZZY_API_KEY}
+  webstoreId: 12345
+  retries: 0
+  timeoutSeconds: ${o.timeoutSeconds ?? 20}
+database:
+  sqlite: ./data/lizzy-sync.db
+reports:
+  dir: ./reports
+orders:
+  lookbackDays: 7
+  batchSize: 5
+  maxAttempts: ${o.maxAttempts ?? 5}
+${o.extra ?? ''}`,
+  );
+  return file;
+}
+
+/** The 30 fixture orders, 10 of them (W100109-W100118) already sent by the webstore's earlier sync. */
+function writeOrdersFile(dir: string, orders = fixture): string {
+  const file = path.join(dir, 'orders.json');
+  const marked = orders.map((o) => (SENT_BEFORE.includes(o.orderNumber) ? { ...o, sentAt: '2026-12-01T09:00:00-08:00' } : o));
+  writeFileSync(file, JSON.stringify(marked, null, 2));
+  return file;
+}
+
+async function setup(mockOpts: Parameters<typeof startMock>[1] = {}, configOpts: Parameters<typeof writeOrdersConfig>[2] = {}): Promise<Env> {
+  const mock = await startMock(tmp.dir, mockOpts);
+  const config = writeOrdersConfig(tmp.dir, mock.url, configOpts);
+  env = { dir: tmp.dir, config, mock };
+  const r = await cli(['orders', 'import', writeOrdersFile(tmp.dir), '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return env;
+}
+
+const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(['-c', env.config, ...args], { env: cliEnv({ LIZZY_SYNC_NOW: NOW, ...extraEnv }), cwd: env.dir });
+
+async function push(...args: string[]) {
+  const r = await cli(['orders', 'push', '--json', ...args]);
+  let json: any;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`stdout is not one JSON object (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { ...r, json };
+}
+
+async function received(): Promise<string[]> {
+  const rows = (await (await fetch(`${env.mock.url}/__mock/orders`)).json()) as Array<{ orderNumber: string }>;
+  return rows.map((r) => r.orderNumber);
+}
+
+async function requests(p: string): Promise<Array<{ method: string; path: string; status: number | string; payload: any }>> {
+  const rows = (await (await fetch(`${env.mock.url}/__mock/requests`)).json()) as Array<{ method: string; path: string; status: number | string; payload: any }>;
+  return rows.filter((r) => r.path === p);
+}
+
+const batchSizes = async () => (await requests('/submitorder')).map((r) => r.payload?.orders?.length ?? 0);
+
+function db(): Record<string, { state: string; attempts: number; last_error: string | null; invoice_number: string | null; picked_up_at: string | null }> {
+  const d = new Database(path.join(env.dir, 'data', 'lizzy-sync.db'), { readonly: true });
+  try {
+    const rows = d.prepare('SELECT order_number, state, attempts, last_error, invoice_number, picked_up_at FROM orders').all() as Array<Record<string, any>>;
+    return Object.fromEntries(rows.map((r) => [r.order_number, r])) as ReturnType<typeof db>;
+  } finally {
+    d.close();
+  }
+}
+
+const statesOf = (numbers: string[]) => {
+  const rows = db();
+  return numbers.map((n) => rows[n]!.state);
+};
+
+/** Every order Lizzy has, exactly once. */
+function expectEachOnce(got: string[], want: string[]) {
+  expect([...got].sort()).toEqual([...want].sort());
+}
+
+beforeEach(() => {
+  tmp = tempDir('lizzy-orders-push-');
+});
+afterEach(async () => {
+  await env?.mock.close();
+  tmp.cleanup();
+});
+
+describe('orders push', () => {
+  it('sends the 12 eligible orders as 3 requests (5, 5, 2); a rerun sends nothing', async () => {
+    await setup();
+    const first = await push();
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json).toMatchObject({ ok: true, exitCode: 0, job: 'orders', status: 'success', requests: 3 });
+    expect(first.json.counts).toMatchObject({ sent: 12, failed: 0, needs_attention: 0, expired: 8, already_sent: 10 });
+    expect(first.json.batches.map((b: any) => b.orders)).toEqual(BATCHES);
+    expect(await batchSizes()).toEqual([5, 5, 2]);
+    expect(await received()).toEqual(ELIGIBLE); // oldest first, each once
+    const rows = db();
+    for (const n of ELIGIBLE) expect(rows[n]).toMatchObject({ state: 'sent', attempts: 1, last_error: null });
+    for (const n of ELIGIBLE) expect(rows[n]!.invoice_number).toMatch(/^INV\d{6}$/);
+    for (const n of EXPIRED) expect(rows[n]).toMatchObject({ state: 'pending', attempts: 0, picked_up_at: null });
+    expect(first.stderr).toMatch(/8 order\(s\) were never sent and are older than the 7-day window: W100101/);
+
+    // The report: one row per order the run looked at.
+    const report = readCsvFile(first.json.reportPath);
+    expect(Object.keys(report[0]!)).toEqual(['order_number', 'placed_at', 'status', 'attempts', 'invoice_number', 'error']);
+    const status = Object.fromEntries(report.map((r) => [r.order_number, r.status]));
+    for (const n of ELIGIBLE) expect(status[n]).toBe('sent');
+    for (const n of EXPIRED) expect(status[n]).toBe('expired');
+    for (const n of SENT_BEFORE) expect(status[n]).toBe('already_sent');
+    const w113 = report.find((r) => r.order_number === 'W100113')!;
+    expect(w113).toMatchObject({ placed_at: '2026-11-28T01:29:29.000Z', status: 'already_sent' });
+    expect(report.find((r) => r.order_number === 'W100101')!.error).toMatch(/--since 2026-11-20/);
+
+    const again = await push();
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json.requests).toBe(0);
+    expect(again.json.counts).toMatchObject({ sent: 0, already_sent: 22, expired: 8 });
+    expect(await batchSizes()).toEqual([5, 5, 2]);
+    expect(await received()).toEqual(ELIGIBLE);
+
+    // The human summary.
+    const human = await cli(['orders', 'push']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/Order push finished in .*: success/);
+    expect(human.stdout).toMatch(/orders placed since 2026-11-26 10:00 PST/);
+    expect(human.stdout).toMatch(/skipped as already sent\s+22/);
+    expect(human.stdout).toMatch(/expired .*\s+8/);
+
+    // The API key is nowhere: output, report, database.
+    const b64 = Buffer.from(API_KEY).toString('base64');
+    const dbBytes = ['lizzy-sync.db', 'lizzy-sync.db-wal']
+      .map((f) => path.join(env.dir, 'data', f))
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('');
+    for (const text of [first.stdout, first.stderr, again.stdout, human.stdout, human.stderr, readFileSync(first.json.reportPath, 'utf8'), dbBytes]) {
+      expect(text).not.toContain(API_KEY);
+      expect(text).not.toContain(b64);
+    }
+  });
+
+  it('204 No Content is acceptance', async () => {
+    await setup({ submitNoContent: true });
+    const r = await push();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.counts.sent).toBe(12);
+    expect(r.json.batches.map((b: any) => b.httpStatus)).toEqual([204, 204, 204]);
+    expect(statesOf(ELIGIBLE).every((s) => s === 'sent')).toBe(true);
+    expect(db().W100119!.invoice_number).toBeNull();
+    const again = await push();
+    expect(again.json.requests).toBe(0);
+    expectEachOnce(await received(), ELIGIBLE);
+  });
+
+  it('an HTML page with 200 is not acceptance: the batch is checked with Lizzy next run, then sent once', async () => {
+    await setup();
+    await mockNext(env.mock, { path: '/submitorder', status: 200, contentType: 'text/html', body: '<!DOCTYPE html><html><body>Please log in</body></html>' });
+    const r = await push();
+    expect(r.code).toBe(3);
+    expect(r.json).toMatchObject({ ok: false, exitCode: 3, status: 'failed', requests: 1 });
+    expect(r.json.error.message).toMatch(/unreadable body \(an HTML page\); the orders are not taken as accepted/);
+    expect(r.stderr).toMatch(/error: Order push stopped at batch 1/);
+    expect(r.json.counts).toMatchObject({ sent: 0, unknown: 5, pending: 7 });
+    expect(statesOf(BATCHES[0]!)).toEqual(['sending', 'sending', 'sending', 'sending', 'sending']);
+    expect(statesOf([...BATCHES[1]!, ...BATCHES[2]!]).every((s) => s === 'pending')).toBe(true);
+    expect(readCsvFile(r.json.reportPath).filter((x) => x.status === 'unknown')).toHaveLength(5);
+
+    const next = await push();
+    expect(next.code, next.stderr).toBe(0);
+    expect(await requests('/orderstatus')).toHaveLength(1);
+    expect((await requests('/orderstatus'))[0]!.payload.ordernumbers).toEqual(BATCHES[0]);
+    expect(next.json.counts).toMatchObject({ sent: 12, confirmed: 0 });
+    expect(statesOf(ELIGIBLE).every((s) => s === 'sent')).toBe(true);
+    expectEachOnce(await received(), ELIGIBLE);
+    // Tried twice (the unreadable answer, then the resend).
+    expect(db().W100119!.attempts).toBe(2);
+  });
+
+  it('a 500 on the second batch leaves its orders pending, stops, and the next run sends exactly them', async () => {
+    await setup();
+    await mockNext(env.mock, [{ path: '/submitorder' }, { path: '/submitorder', status: 500, body: 'Internal Server Error' }]);
+    const r = await push();
+    expect(r.code).toBe(3);
+    expect(r.json.requests).toBe(2); // stopped: the third batch was not tried
+    expect(r.json.counts).toMatchObject({ sent: 5, failed: 5, pending: 2 });
+    expect(r.json.error.message).toMatch(/stopped at batch 2: Lizzy answered the order submission request with HTTP 500/);
+    const rows = db();
+    for (const n of BATCHES[0]!) expect(rows[n]!.state).toBe('sent');
+    for (const n of BATCHES[1]!) expect(rows[n]).toMatchObject({ state: 'pending', attempts: 1 });
+    for (const n of BATCHES[1]!) expect(rows[n]!.last_error).toMatch(/HTTP 500/);
+    for (const n of BATCHES[2]!) expect(rows[n]).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(await received()).toEqual(BATCHES[0]);
+
+    const next = await push();
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.json.counts.sent).toBe(7);
+    expect(next.json.batches.map((b: any) => b.orders)).toEqual([BATCHES[1], BATCHES[2]]);
+    expect(await received()).toEqual(ELIGIBLE);
+    expect(db()[BATCHES[1]![0]!]).toMatchObject({ state: 'sent', attempts: 2, last_error: null });
+  });
+
+  it('a connection dropped after Lizzy accepted a batch: after the next run each order is in Lizzy exactly once', async () => {
+    await setup();
+    await mockNext(env.mock, [{ path: '/submitorder' }, { path: '/submitorder', drop: 'after' }]);
+    const r = await push();
+    expect(r.code).toBe(3);
+    expect(r.json.counts).toMatchObject({ sent: 5, unknown: 5, pending: 2 });
+    expect(statesOf(BATCHES[1]!).every((s) => s === 'sending')).toBe(true);
+    expect(r.json.error.hint).toMatch(/orderstatus/);
+    expect(await received()).toEqual([...BATCHES[0]!, ...BATCHES[1]!]); // Lizzy does have the second batch
+
+    const next = await push();
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.json.counts).toMatchObject({ confirmed: 5, sent: 2 });
+    expect(next.json.batches.map((b: any) => b.orders)).toEqual([BATCHES[2]]);
+    expect(next.stderr).toMatch(/asking Lizzy which it already has/);
+    const got = await received();
+    expect(got).toHaveLength(12);
+    expectEachOnce(got, ELIGIBLE);
+    const rows = db();
+    for (const n of BATCHES[1]!) expect(rows[n]).toMatchObject({ state: 'sent', attempts: 1 });
+    for (const n of BATCHES[1]!) expect(rows[n]!.invoice_number).toMatch(/^INV/); // from /orderstatus
+    const report = readCsvFile(next.json.reportPath);
+    expect(report.filter((x) => x.status === 'confirmed').map((x) => x.order_number)).toEqual(BATCHES[1]);
+  });
+
+  it('Lizzy answering too late (timeout) is an unknown outcome, resolved by the next run without a duplicate', async () => {
+    await setup({}, { timeoutSeconds: 1 });
+    await mockNext(env.mock, { path: '/submitorder', delayMs: 2500 });
+    const r = await push();
+    expect(r.code).toBe(3);
+    expect(r.json.error.message).toMatch(/did not answer the order submission request within 1 s/);
+    expect(statesOf(BATCHES[0]!).every((s) => s === 'sending')).toBe(true);
+    // Lizzy finishes processing the slow request after our client gave up.
+    for (let i = 0; i < 50 && (await received()).length < 5; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(await received()).toEqual(BATCHES[0]);
+
+    const next = await push();
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.json.counts).toMatchObject({ confirmed: 5, sent: 7 });
+    expectEachOnce(await received(), ELIGIBLE);
+  });
+
+  it('a 4xx about one bad order: the other 4 of its batch are sent; the bad one needs attention after 5 attempts', async () => {
+    await setup();
+    // Lizzy rejects any request carrying W100121 (in the first batch), 7 times in a row.
+    await mockNext(env.mock, { path: '/submitorder', orders: ['W100121'], status: 400, body: 'Rejected: order W100121: unknown ProductId RM-TSHIRT-XXL', times: 7 });
+    const r = await push();
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ ok: true, exitCode: 1, status: 'needs_attention' });
+    expect(r.json.counts).toMatchObject({ sent: 11, failed: 1, needs_attention: 0 });
+    // The refused batch, its five orders one by one, then the other two batches.
+    expect(await batchSizes()).toEqual([5, 1, 1, 1, 1, 1, 5, 2]);
+    expectEachOnce(await received(), ELIGIBLE.filter((n) => n !== 'W100121'));
+    expect(db().W100121).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(db().W100121!.last_error).toMatch(/HTTP 400: Rejected: order W100121: unknown ProductId/);
+    for (const n of ['W100119', 'W100120', 'W100122', 'W100123']) expect(db()[n]).toMatchObject({ state: 'sent', attempts: 1 });
+    const failedRow = readCsvFile(r.json.reportPath).find((x) => x.order_number === 'W100121')!;
+    expect(failedRow).toMatchObject({ status: 'failed', attempts: '1' });
+    expect(failedRow.error).toMatch(/unknown ProductId/);
+
+    // Retried every run; after the 5th failed attempt it is listed as needing attention, in every report until sent.
+    for (const attempt of [2, 3, 4]) {
+      const x = await push();
+      expect(x.code).toBe(1);
+      expect(x.json.counts).toMatchObject({ sent: 0, failed: 1, needs_attention: 0 });
+      expect(db().W100121!.attempts).toBe(attempt);
+    }
+    for (const attempt of [5, 6]) {
+      const x = await push();
+      expect(x.code).toBe(1);
+      expect(x.json.counts).toMatchObject({ sent: 0, failed: 0, needs_attention: 1 });
+      expect(db().W100121!.attempts).toBe(attempt);
+      expect(readCsvFile(x.json.reportPath).find((row) => row.order_number === 'W100121')).toMatchObject({ status: 'needs_attention', attempts: String(attempt) });
+    }
+    const human = await cli(['orders', 'push']);
+    expect(human.code).toBe(0); // Lizzy accepts it at last
+    expect(human.stdout).toMatch(/sent\s+1/);
+    expect(db().W100121).toMatchObject({ state: 'sent', attempts: 7, last_error: null });
+    expectEachOnce(await received(), ELIGIBLE);
+    const last = await push();
+    expect(last.json.counts.needs_attention).toBe(0);
+  });
+
+  it('Lizzy unreachable: exit 3, nothing sent, nothing lost', async () => {
+    await setup();
+    env.config = writeOrdersConfig(env.dir, UNREACHABLE);
+    const r = await push();
+    expect(r.code).toBe(3);
+    expect(r.json.error.message).toMatch(/connection refused/);
+    expect(r.json.counts).toMatchObject({ sent: 0, failed: 5, pending: 7 });
+    const rows = db();
+    for (const n of ELIGIBLE) expect(rows[n]!.state).toBe('pending');
+    // Picked up: these orders now stay eligible until sent, even past the 7-day window.
+    for (const n of ELIGIBLE) expect(rows[n]!.picked_up_at).not.toBeNull();
+    env.config = writeOrdersConfig(env.dir, env.mock.url);
+    const later = await push();
+    expect(later.code).toBe(0);
+    expect(later.json.counts.sent).toBe(12);
+    expectEachOnce(await received(), ELIGIBLE);
+  });
+
+  it('orders picked up during an outage are still sent after the window has passed them', async () => {
+    await setup();
+    env.config = writeOrdersConfig(env.dir, UNREACHABLE);
+    expect((await push()).code).toBe(3);
+    env.config = writeOrdersConfig(env.dir, env.mock.url);
+    const r = await cli(['orders', 'push', '--json'], { LIZZY_SYNC_NOW: '2026-12-20T18:00:00Z' });
+    const json = JSON.parse(r.stdout);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json.counts).toMatchObject({ sent: 12, expired: 8 });
+    expectEachOnce(await received(), ELIGIBLE);
+  });
+
+  it('429 (throttled) stops the run with exit 3 and keeps the orders pending', async () => {
+    await setup();
+    await mockNext(env.mock, { path: '/submitorder', status: 429, headers: { 'retry-after': '30' }, body: 'Too many requests' });
+    const r = await push();
+    expect(r.code).toBe(3);
+    expect(r.json.requests).toBe(1);
+    expect(statesOf(ELIGIBLE).every((s) => s === 'pending')).toBe(true);
+    const next = await push();
+    expect(next.code).toBe(0);
+    expectEachOnce(await received(), ELIGIBLE);
+  });
+
+  it('a rejected API key stops the run (exit 3) without showing the key', async () => {
+    await setup();
+    const wrongKey = 'ffffffff-0000-4000-8000-123456789abc';
+    const r = await cli(['orders', 'push'], { LIZZY_API_KEY: wrongKey });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/Lizzy rejected the API key \(HTTP 401/);
+    for (const text of [r.stdout, r.stderr]) {
+      expect(text).not.toContain(wrongKey);
+      expect(text).not.toContain(Buffer.from(wrongKey).toString('base64'));
+    }
+    expect(statesOf(ELIGIBLE).every((s) => s === 'pending')).toBe(true);
+  });
+
+  it('--dry-run shows the batches and payloads, masks personal details unless --show-personal, sends and changes nothing', async () => {
+    await setup();
+    const before = db();
+    const r = await cli(['orders', 'push', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/DRY RUN: nothing was sent/);
+    expect(r.stdout).toMatch(/Batch 1 \(5 orders\): POST \/submitorder/);
+    expect(r.stdout).toMatch(/Batch 3 \(2 orders\)/);
+    expect(r.stdout).toMatch(/"webstoreid": "12345"/);
+    expect(r.stdout).toMatch(/would be sent\s+12/);
+    const personal = fixture
+      .filter((o) => ELIGIBLE.includes(o.orderNumber))
+      .flatMap((o) => [o.shipTo.name, o.shipTo.email, o.shipTo.phone, o.shipTo.address1, o.billTo.name, o.billTo.email]);
+    for (const p of personal) expect(r.stdout).not.toContain(p);
+    expect(r.stdout).toMatch(/--show-personal shows them/);
+
+    const shown = await cli(['orders', 'push', '--dry-run', '--show-personal']);
+    for (const p of personal) expect(shown.stdout).toContain(p);
+
+    const j = await push('--dry-run');
+    expect(j.code).toBe(0);
+    expect(j.json).toMatchObject({ dryRun: true, requests: 0 });
+    expect(j.json.batches.map((b: any) => b.payload.orders.map((o: any) => o.OrderNumber))).toEqual(BATCHES);
+    expect(j.json.batches[0].payload.orders[0].ShipTo.Name).toMatch(/^\w\*\*\* \w\*\*\*$/);
+    expect(j.json.reportPath).toMatch(/-DRY-RUN\.csv$/);
+
+    expect(await requests('/submitorder')).toHaveLength(0);
+    expect(db()).toEqual(before);
+    // And nothing was recorded as a run: a real run still sends all 12.
+    const real = await push();
+    expect(real.json.counts.sent).toBe(12);
+  });
+
+  it('--since sends expired orders deliberately', async () => {
+    await setup();
+    const r = await push('--since', '2026-11-20');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.window.start).toBe('2026-11-20T08:00:00.000Z');
+    expect(r.json.counts).toMatchObject({ sent: 20, expired: 0 });
+    expect(await batchSizes()).toEqual([5, 5, 5, 5]);
+    expectEachOnce(await received(), [...EXPIRED, ...ELIGIBLE]);
+    const bad = await cli(['orders', 'push', '--since', 'last week']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--since "last week" is not a date/);
+  });
+
+  it('another run holding the lock: exit 75, nothing sent', async () => {
+    await setup();
+    const d = new Database(path.join(env.dir, 'data', 'lizzy-sync.db'));
+    d.prepare('INSERT INTO job_locks (job, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      'orders',
+      'another-run',
+      process.pid,
+      hostname(),
+      '2026-12-03T18:00:00.000Z',
+      '2026-12-03T18:00:00.000Z',
+    );
+    d.close();
+    const r = await cli(['orders', 'push']);
+    expect(r.code).toBe(75);
+    expect(r.stderr).toMatch(/Another orders run holds the lock/);
+    expect(await requests('/submitorder')).toHaveLength(0);
+  });
+
+  it('--scheduled runs when the orders schedule is due (hourly by default) and skips with exit 0 otherwise', async () => {
+    await setup();
+    env.config = writeOrdersConfig(env.dir, env.mock.url, { extra: 'schedule:\n  orders: "0 4 * * *"\n' });
+    const skipped = await cli(['orders', 'push', '--scheduled']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toMatch(/Order push skipped: not scheduled now .*next run 2026-12-04 04:00 PST/);
+    expect(await requests('/submitorder')).toHaveLength(0);
+    env.config = writeOrdersConfig(env.dir, env.mock.url);
+    const due = await push('--scheduled');
+    expect(due.code, due.stderr).toBe(0);
+    expect(due.json.counts.sent).toBe(12);
+  });
+
+  it('records the run with its counts', async () => {
+    await setup();
+    await push();
+    const d = new Database(path.join(env.dir, 'data', 'lizzy-sync.db'), { readonly: true });
+    const run = d.prepare("SELECT * FROM sync_runs WHERE job = 'orders' ORDER BY id DESC LIMIT 1").get() as Record<string, any>;
+    d.close();
+    expect(run).toMatchObject({ status: 'success', error: null });
+    expect(JSON.parse(run.counts)).toMatchObject({ sent: 12, expired: 8, already_sent: 10, requests: 3 });
+    expect(run.report_path).toMatch(/orders-.*\.csv$/);
+  });
+});
