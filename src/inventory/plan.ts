@@ -3,7 +3,8 @@
  * settings) to a plan of changes and skips with reasons. Nothing here reads a clock,
  * a file or the database; the report, --dry-run and --json all render the same plan.
  */
-import type { CatalogKind, VendorMapping } from '../config/schema.js';
+import type { CatalogKind, PartNumberRules, VendorMapping } from '../config/schema.js';
+import { brandOfMapping, describeRules, lookupSpaceOf, normalisePartNumber } from '../mappings/normalise.js';
 import { keyString, type Product, type ProductKey } from '../store/types.js';
 import { looseName } from '../util/suggest.js';
 import type { FeedItem } from './item.js';
@@ -25,7 +26,30 @@ export interface PlanRow {
   oldPriceCents?: number | null;
   newPriceCents?: number | null;
   notes: string[];
+  /** The config index of the mapping row this row went through (VendorMapping.index). */
+  mapping?: number;
 }
+
+/** A feed item whose normalised part number matches several catalog products: none is updated. */
+export interface PartNumberCollision {
+  position: number;
+  vendor: string;
+  itemNumber: string;
+  /** The mapping row (VendorMapping.index) and its config line. */
+  mapping: number;
+  line: number;
+  catalog: CatalogKind;
+  brand: string;
+  normalised: string;
+  /** The catalog part numbers that collide. */
+  partNumbers: string[];
+}
+
+/**
+ * Candidate products for rows with partNumbers rules: lookup space (see lookupSpaceOf) →
+ * normalised part number → the catalog products with that normalised number.
+ */
+export type NormalisedCandidates = Map<string, Map<string, Product[]>>;
 
 export interface VendorCount {
   vendor: string;
@@ -44,6 +68,8 @@ export interface InventoryPlan {
   feedItems: number;
   duplicates: number;
   unrecognizedVendors: VendorCount[];
+  /** Items not applied because normalising made catalog products collide. */
+  collisions: PartNumberCollision[];
 }
 
 export interface PlanSettings {
@@ -66,14 +92,44 @@ export function indexMappings(mappings: VendorMapping[]): Map<string, VendorMapp
   return byVendor;
 }
 
-/** The catalog keys a set of feed items needs looked up. */
+/** The exact catalog keys a set of feed items needs looked up (rows without partNumbers rules). */
 export function keysToLookUp(items: Iterable<FeedItem>, byVendor: Map<string, VendorMapping[]>): ProductKey[] {
   const keys: ProductKey[] = [];
   for (const it of items) {
     if (it.vendor === undefined || it.itemNumber === undefined) continue;
-    for (const m of byVendor.get(it.vendor) ?? []) keys.push(productKeyFor(m, it.itemNumber));
+    for (const m of byVendor.get(it.vendor) ?? []) if (!m.partNumbers) keys.push(productKeyFor(m, it.itemNumber));
   }
   return keys;
+}
+
+export interface NormalisedLookup {
+  catalog: CatalogKind;
+  brand: string;
+  rules: PartNumberRules;
+  /** The normalised part numbers the feed asks for. */
+  keys: Set<string>;
+}
+
+/**
+ * For rows with partNumbers rules: per lookup space, the normalised part numbers to find.
+ * The store answers each space with one query (see Store.findProductsByNormalised).
+ */
+export function normalisedKeysToLookUp(items: Iterable<FeedItem>, byVendor: Map<string, VendorMapping[]>): Map<string, NormalisedLookup> {
+  const out = new Map<string, NormalisedLookup>();
+  const rows = [...byVendor.values()].flat().filter((m) => m.partNumbers);
+  if (rows.length === 0) return out;
+  for (const it of items) {
+    if (it.vendor === undefined || it.itemNumber === undefined) continue;
+    for (const m of byVendor.get(it.vendor) ?? []) {
+      if (!m.partNumbers) continue;
+      const space = lookupSpaceOf(m)!;
+      let l = out.get(space);
+      if (!l) out.set(space, (l = { catalog: m.catalog, brand: brandOfMapping(m), rules: m.partNumbers, keys: new Set() }));
+      const k = normalisePartNumber(it.itemNumber, m.partNumbers);
+      if (k !== '') l.keys.add(k);
+    }
+  }
+  return out;
 }
 
 /** Near-miss suggestion: a mapped name equal to the feed name once case, spaces and punctuation are folded. */
@@ -86,13 +142,16 @@ export function nearMiss(vendor: string, mapped: Iterable<string>): string | und
 
 /**
  * Plan an inventory pull. `products` holds the catalog products the items' keys found
- * (keyed by keyString); a missing key means "not found".
+ * (keyed by keyString); a missing key means "not found". Rows with partNumbers rules look
+ * their products up in `normalised` instead; a normalised number that matches several
+ * products updates none of them (they keep their quantity) and is reported as ambiguous.
  */
 export function planInventory(
   items: FeedItem[],
   mappings: VendorMapping[],
   products: Map<string, Product>,
   settings: PlanSettings,
+  normalised: NormalisedCandidates = new Map(),
 ): InventoryPlan {
   const byVendor = indexMappings(mappings);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
@@ -118,6 +177,7 @@ export function planInventory(
   const setBy = new Map<number, PlanRow>();
   const protectedIds = new Set<number>();
   const unrecognized = new Map<string, number>();
+  const collisions: PartNumberCollision[] = [];
 
   items.forEach((it, i) => {
     const dupKey = it.vendor !== undefined && it.itemNumber !== undefined ? `${it.vendor}\u0000${it.itemNumber}` : undefined;
@@ -163,22 +223,59 @@ export function planInventory(
 
     for (const m of maps) {
       const key = productKeyFor(m, it.itemNumber);
-      const product = products.get(keyString(key));
+      let product: Product | undefined;
+      let ambiguous: Product[] | undefined;
+      let normalisedKey: string | undefined;
+      if (m.partNumbers) {
+        normalisedKey = normalisePartNumber(it.itemNumber, m.partNumbers);
+        const candidates = normalisedKey === '' ? [] : (normalised.get(lookupSpaceOf(m)!)?.get(normalisedKey) ?? []);
+        if (candidates.length === 1) product = candidates[0];
+        else if (candidates.length > 1) ambiguous = [...candidates].sort((a, b) => (a.partNumber < b.partNumber ? -1 : a.partNumber > b.partNumber ? 1 : 0));
+      } else {
+        product = products.get(keyString(key));
+      }
       const row: PlanRow = {
         ...base,
         status: 'not_found',
         catalog: m.catalog,
-        matchKey: `${key.brand} ${key.partNumber}`,
+        matchKey: `${key.brand} ${product ? product.partNumber : key.partNumber}`,
         notes: [...notes],
+        mapping: m.index,
       };
       rows.push(row);
+      if (ambiguous) {
+        const list = ambiguous.map((p) => JSON.stringify(p.partNumber)).join(', ');
+        row.status = 'invalid';
+        row.notes.unshift(
+          `ambiguous part number: with partNumbers (${describeRules(m.partNumbers!)}) ${JSON.stringify(it.itemNumber)} matches ${ambiguous.length} ${m.catalog} products of ${key.brand} (${list}); none is updated and their quantities are kept. Make those catalog part numbers distinct, or remove the rule from the mapping row at config line ${m.line}`,
+          ...(it.invalid ? [it.invalid] : []),
+        );
+        for (const p of ambiguous) if (!sets.has(p.id)) protectedIds.add(p.id);
+        collisions.push({
+          position: it.position,
+          vendor: it.vendor,
+          itemNumber: it.itemNumber,
+          mapping: m.index,
+          line: m.line,
+          catalog: m.catalog,
+          brand: key.brand,
+          normalised: normalisedKey!,
+          partNumbers: ambiguous.map((p) => p.partNumber),
+        });
+        counts.invalid++;
+        continue;
+      }
+      if (product && m.partNumbers && product.partNumber !== it.itemNumber) {
+        row.notes.push(`matched catalog part number ${JSON.stringify(product.partNumber)} with partNumbers (${describeRules(m.partNumbers)})`);
+      }
       if (!product) {
+        const how = m.partNumbers ? ` (compared as ${JSON.stringify(normalisedKey)} with partNumbers: ${describeRules(m.partNumbers)})` : '';
         if (it.invalid) {
           row.status = 'invalid';
-          row.notes.unshift(it.invalid, `and no ${m.catalog} product ${key.brand} ${key.partNumber} in the catalog`);
+          row.notes.unshift(it.invalid, `and no ${m.catalog} product ${key.brand} ${key.partNumber} in the catalog${how}`);
           counts.invalid++;
         } else {
-          row.notes.unshift(`no ${m.catalog} product ${key.brand} ${key.partNumber} in the catalog`);
+          row.notes.unshift(`no ${m.catalog} product ${key.brand} ${key.partNumber} in the catalog${how}`);
           counts.not_found++;
         }
         continue;
@@ -222,5 +319,5 @@ export function planInventory(
     .map(([vendor, n]) => ({ vendor, items: n, suggestion: nearMiss(vendor, mapped) }))
     .sort((a, b) => b.items - a.items || a.vendor.localeCompare(b.vendor));
 
-  return { rows, sets, protectedIds, counts, feedItems: items.length, duplicates, unrecognizedVendors };
+  return { rows, sets, protectedIds, counts, feedItems: items.length, duplicates, unrecognizedVendors, collisions };
 }

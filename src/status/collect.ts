@@ -1,0 +1,50 @@
+/** Gather what `status` needs from the store; the assessment itself is pure (status.ts). */
+import type { Config } from '../config/schema.js';
+import { LOCK_STALE_MS } from '../lock.js';
+import { orderWindow, selectOrders } from '../orders/select.js';
+import { localTimeZone } from '../schedule/zone.js';
+import type { Store } from '../store/store.js';
+import type { Job } from '../store/types.js';
+import { assessStatus, type JobFacts, type OrderFacts, type StatusReport } from './status.js';
+
+const FINISHED = ['success', 'needs_attention'] as const;
+
+async function jobFacts(store: Store, job: Job): Promise<JobFacts> {
+  return {
+    lastRun: await store.lastRun(job),
+    lastSuccess: await store.lastRun(job, { status: [...FINISHED] }),
+    lock: await store.lockHolder(job),
+  };
+}
+
+/** Order counts through the order store and the push's own selection rules, so status and push agree. */
+export async function orderFacts(store: Store, config: Config, now: Date): Promise<OrderFacts> {
+  // sentSince = now: sent orders are not needed here, only pending and sending ones.
+  const rows = await store.orderQueue(now.toISOString());
+  const sel = selectOrders(rows, orderWindow(now, { lookbackDays: config.orders.lookbackDays, timeZone: config.schedule.timezone }), {
+    maxAttempts: config.orders.maxAttempts,
+  });
+  const attention = await store.ordersNeedingAttention(config.orders.maxAttempts);
+  return {
+    pending: sel.eligible.length,
+    sending: sel.sending.length,
+    needsAttention: attention.length,
+    needsAttentionOrders: attention.map((o) => o.orderNumber),
+    expired: sel.expired.length,
+    lookbackDays: config.orders.lookbackDays,
+  };
+}
+
+export async function collectStatus(config: Config, store: Store, now: Date): Promise<StatusReport> {
+  return assessStatus({
+    now,
+    timeZone: config.schedule.timezone,
+    localTimeZone: localTimeZone(),
+    schedule: { inventory: config.schedule.inventory, orders: config.schedule.orders },
+    disabledDays: config.inventory.disabledDays,
+    inventory: await jobFacts(store, 'inventory'),
+    orders: await jobFacts(store, 'orders'),
+    orderFacts: await orderFacts(store, config, now),
+    lockStaleMs: LOCK_STALE_MS,
+  });
+}
