@@ -24,7 +24,10 @@ export async function withJobLock<T>(
   opts: { staleMs?: number; heartbeatMs?: number } = {},
 ): Promise<T> {
   const me = { owner: randomUUID(), pid: process.pid, host: hostname() };
-  const got = await store.acquireLock(job, me, clock().toISOString(), opts.staleMs ?? LOCK_STALE_MS);
+  // A holder on this machine whose process is gone (killed, crashed) is taken over at once.
+  const holder = await store.lockHolder(job);
+  const dead = holder && holder.host === me.host && !processAlive(holder.pid) ? holder.owner : undefined;
+  const got = await store.acquireLock(job, me, clock().toISOString(), opts.staleMs ?? LOCK_STALE_MS, dead);
   if (!got.acquired) {
     const h = got.holder;
     throw new LockHeld(`Another ${job} run holds the lock: pid ${h.pid} on ${h.host}, since ${h.acquiredAt} (last heartbeat ${h.heartbeatAt}).`, {
@@ -33,7 +36,9 @@ export async function withJobLock<T>(
   }
   if (got.tookOverFrom) {
     const h = got.tookOverFrom;
-    log.warn(`Took over a stale ${job} lock left by pid ${h.pid} on ${h.host} (last heartbeat ${h.heartbeatAt}); that run probably crashed or was killed.`);
+    log.warn(
+      `Took over the ${job} lock left by pid ${h.pid} on ${h.host} (last heartbeat ${h.heartbeatAt}): ${dead === h.owner ? 'that process is gone' : 'it stopped heartbeating'}; that run probably crashed or was killed. Its changes, if any, were all or nothing.`,
+    );
   }
   const timer = setInterval(() => {
     store.heartbeatLock(job, me.owner, clock().toISOString()).catch(() => undefined);
@@ -44,5 +49,15 @@ export async function withJobLock<T>(
   } finally {
     clearInterval(timer);
     await store.releaseLock(job, me.owner).catch(() => undefined);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

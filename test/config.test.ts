@@ -136,6 +136,10 @@ vendors:
     expect(e.message).toContain('2 problems');
   });
 
+  it('rejects a malformed schedule', () => {
+    expect(errorOf(`${base}schedule:\n  inventory: "0 25 * * *"\n`).message).toContain('schedule.inventory: "0 25 * * *" is not a valid cron expression');
+  });
+
   it('requires the webstore ID to be digits', () => {
     expect(errorOf('lizzy:\n  webstoreId: abc\n').message).toContain('lizzy.webstoreId: expected digits only');
     expect(parseConfig('lizzy:\n  webstoreId: "00123"\n', FILE, {}).lizzy.webstoreId).toBe('00123');

@@ -46,6 +46,8 @@ export function tempDir(prefix = 'lizzy-test-'): { dir: string; cleanup(): void 
 
 export interface ConfigOverrides {
   baseUrl: string;
+  /** The `database:` section (default: SQLite in ./data). */
+  databaseYaml?: string;
   clear?: boolean;
   disabledDays?: string[];
   vendorsYaml?: string;
@@ -98,9 +100,7 @@ export function writeConfig(dir: string, o: ConfigOverrides): string {
   apiKey: \${LIZZY_API_KEY}
   webstoreId: ${o.webstoreId ?? '12345'}
   retries: 1
-database:
-  sqlite: ./data/lizzy-sync.db
-reports:
+${o.databaseYaml ?? 'database:\n  sqlite: ./data/lizzy-sync.db\n'}reports:
   dir: ./reports
 inventory:
   clearPreviousQuantities: ${o.clear ?? true}
@@ -162,3 +162,56 @@ export function readCsvFile(file: string): Record<string, string>[] {
 }
 
 export const cliEnv = (extra: Record<string, string> = {}) => ({ LIZZY_API_KEY: API_KEY, ...extra });
+
+export interface Spawned {
+  child: import('node:child_process').ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first stderr/stdout line matching. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+/** Start the built CLI in the background (for daemons, locks and signals). */
+export function spawnCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Spawned {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', TZ: 'UTC' };
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v;
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.on('data', (d) => {
+    out += d;
+    listeners.forEach((l) => l());
+  });
+  child.stderr!.on('data', (d) => {
+    err += d;
+    listeners.forEach((l) => l());
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor(re, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const line = `${out}\n${err}`.split('\n').find((l) => re.test(l));
+          if (line !== undefined) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(line);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${re}; stdout:\n${out}\nstderr:\n${err}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+        void exited.then(() => setTimeout(check, 0));
+      });
+    },
+  };
+}

@@ -12,6 +12,7 @@ import { cliLogger, colors, fmtDuration, fmtInt, out, printJson, type GlobalOpti
 export interface PullFlags extends GlobalOptions {
   dryRun?: boolean;
   force?: boolean;
+  scheduled?: boolean;
 }
 
 export async function inventoryPullCommand(flags: PullFlags): Promise<number> {
@@ -29,6 +30,7 @@ export async function inventoryPullCommand(flags: PullFlags): Promise<number> {
       log,
       dryRun: flags.dryRun,
       force: flags.force,
+      scheduled: flags.scheduled,
       signal: deadline,
     });
     log.stop();

@@ -10,7 +10,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .description('Sync a powersports webstore with the Lizzy DMS: inventory pull, order push.')
     .version(version(), '-V, --version')
-    .option('-c, --config <path>', 'config file (default: $LIZZY_SYNC_CONFIG or ./lizzy-sync.yaml)')
+    .option('-c, --config <path>', 'config file (default: $LIZZY_SYNC_CONFIG or ./lizzy-sync.yaml); the daemon takes several', (v: string, prev: string[] = []) => [...prev, v])
     .option('--json', 'print the result as one JSON object on stdout')
     .option('--debug', 'show stack traces for unexpected errors')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -35,6 +35,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("fetch Lizzy's inventory feed and update shelf quantities (and prices where mapped)")
     .option('--dry-run', 'compute and report the plan; write nothing to the database')
     .option('--force', 'run on a disabled day, and apply even when the wipe guard trips')
+    .option('--scheduled', 'run only inside the schedule (for an hourly cron entry or Windows task); otherwise exit 0')
     .action(wrap(async (flags) => (await import('./inventory.js')).inventoryPullCommand(flags)));
   inventory
     .command('fetch')
@@ -53,6 +54,64 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('write the products with their current shelf quantity and list price as CSV')
     .option('-o, --out <file>', 'file to write (default: stdout)')
     .action(wrap(async (flags) => (await import('./catalog.js')).catalogExportCommand(flags)));
+
+  const orders = program.command('orders').description("the webstore's orders: import them into the mirror, push them to Lizzy");
+  orders
+    .command('import')
+    .description('load or update orders from the webstore export (JSON array; a sent order is never changed)')
+    .argument('<file>', 'orders JSON')
+    .action(wrap(async (file: string, flags) => (await import('./orders.js')).ordersImportCommand(file, flags)));
+  orders
+    .command('push')
+    .description('send pending orders to Lizzy in batches (never twice; unknown outcomes are checked with Lizzy first)')
+    .option('--dry-run', 'show the batches and payloads that would be sent; send nothing, change nothing')
+    .option('--show-personal', 'with --dry-run: show names, e-mails, phones and street addresses')
+    .option('--since <date>', 'also send never-sent orders placed since DATE (YYYY-MM-DD in the schedule zone, or an ISO instant)')
+    .option('--scheduled', 'run only when the orders schedule is due (for an hourly cron entry or Windows task); otherwise exit 0')
+    .action(wrap(async (flags) => (await import('./orders.js')).ordersPushCommand(flags)));
+
+  program
+    .command('daemon')
+    .description('run the inventory and order schedules until stopped (SIGINT/SIGTERM); --config may be repeated, one per dealership')
+    .option('--log-format <format>', 'human or json (default: human on a terminal, json otherwise)')
+    .action(
+      wrap(async (flags) => {
+        const { config, ...rest } = flags as GlobalOptions & { config?: string | string[] };
+        const configs = Array.isArray(config) ? config : config ? [config] : undefined;
+        return (await import('./daemon.js')).daemonCommand({ ...rest, configs });
+      }),
+    );
+  program
+    .command('schedule')
+    .description('print the next runs of each job, in the schedule zone and this machine\'s time')
+    .option('-n, --count <n>', 'how many runs per job', '5')
+    .action(wrap(async (flags) => (await import('./schedule.js')).scheduleCommand(flags)));
+
+  // ---- diagnostics: mappings validate, explain, status, config check ----
+  const mappings = program.command('mappings').description('the vendor mappings: check them against the catalog and Lizzy\'s feed');
+  mappings
+    .command('validate')
+    .description("check the vendor mappings against the catalog and Lizzy's feed (live, or --feed FILE); exit 0 clean, 1 problems")
+    .option('--feed <file>', 'use a saved feed (lizzy-sync inventory fetch --out FILE) instead of calling Lizzy')
+    .option('--report <file>', 'also write the findings to this CSV file')
+    .action(wrap(async (flags) => (await import('./mappings.js')).mappingsValidateCommand(flags)));
+  program
+    .command('explain')
+    .description("walk one part through the sync: what Lizzy says, which mapping rows apply, which product each finds, what the next pull writes")
+    .requiredOption('--vendor <name>', 'the vendor name exactly as Lizzy writes it')
+    .requiredOption('--item <number>', 'the item / part number exactly as Lizzy writes it')
+    .option('--feed <file>', 'look the part up in a saved feed instead of calling Lizzy')
+    .action(wrap(async (flags) => (await import('./explain.js')).explainCommand(flags)));
+  program
+    .command('status')
+    .description('is it working? last runs, orders waiting, locks, next runs; exit 0 healthy, 1 unhealthy')
+    .action(wrap(async (flags) => (await import('./status.js')).statusCommand(flags)));
+  const configCmd = program.command('config').description('the configuration');
+  configCmd
+    .command('check')
+    .description('print every resolved setting and where it came from; check the database, reports folder and (unless --offline) the Lizzy key')
+    .option('--offline', 'do not call Lizzy')
+    .action(wrap(async (flags) => (await import('./config-check.js')).configCheckCommand(flags)));
 
   program
     .command('mock-lizzy')
@@ -87,6 +146,13 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 export async function main(): Promise<void> {
+  // `lizzy-sync ... | head` closes the pipe early: that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const code = await run(process.argv.slice(2));
   process.exitCode = code;
 }

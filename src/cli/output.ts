@@ -5,7 +5,8 @@ import type { Logger } from '../log.js';
 import { redact } from '../util/redact.js';
 
 export interface GlobalOptions {
-  config?: string;
+  /** Repeatable on the command line; only the daemon takes more than one. */
+  config?: string | string[];
   json?: boolean;
   debug?: boolean;
   color?: boolean;

@@ -1,14 +1,26 @@
 import type { Clock } from '../clock.js';
-import type { Config } from '../config/schema.js';
+import type { Config, VendorMapping } from '../config/schema.js';
 import { GuardTripped, LizzySyncError, RunTimeout } from '../errors.js';
 import { LizzyClient } from '../lizzy/client.js';
 import { withJobLock } from '../lock.js';
 import type { Logger } from '../log.js';
+import { gate } from '../schedule/gate.js';
 import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
 import { redact } from '../util/redact.js';
 import { readFeedItem, type FeedItem } from './item.js';
-import { indexMappings, keysToLookUp, planInventory, STATUSES, type InventoryPlan, type ItemStatus, type VendorCount } from './plan.js';
+import { normaliserFor } from '../mappings/normalise.js';
+import {
+  indexMappings,
+  keysToLookUp,
+  normalisedKeysToLookUp,
+  planInventory,
+  STATUSES,
+  type InventoryPlan,
+  type ItemStatus,
+  type NormalisedCandidates,
+  type VendorCount,
+} from './plan.js';
 import { writeInventoryReport } from './report.js';
 
 export interface PullOptions {
@@ -17,6 +29,8 @@ export interface PullOptions {
   dryRun?: boolean;
   /** Run on a disabled day and past the wipe guard. */
   force?: boolean;
+  /** Run only when the schedule says so (for cron / Task Scheduler); otherwise skip quietly. */
+  scheduled?: boolean;
   signal?: AbortSignal;
 }
 
@@ -89,7 +103,17 @@ export async function planFeed(config: Config, store: Store, items: FeedItem[]):
   const byVendor = indexMappings(config.vendors);
   const keys = keysToLookUp(items, byVendor);
   const products = await store.findProducts(keys);
-  return planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities });
+  const normalised = await lookUpNormalised(store, items, byVendor);
+  return planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities }, normalised);
+}
+
+/** Candidate products for the rows with partNumbers rules: one store query per (catalog, brand, rules). */
+export async function lookUpNormalised(store: Store, items: FeedItem[], byVendor: Map<string, VendorMapping[]>): Promise<NormalisedCandidates> {
+  const out: NormalisedCandidates = new Map();
+  for (const [space, want] of normalisedKeysToLookUp(items, byVendor)) {
+    out.set(space, await store.findProductsByNormalised(want.catalog, want.brand, normaliserFor(want.rules), want.keys));
+  }
+  return out;
 }
 
 /**
@@ -122,6 +146,14 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
     return summary;
   };
 
+  if (opts.scheduled && !opts.force) {
+    const g = gate(config, 'inventory', started, await store.lastRun('inventory', { status: ['success', 'needs_attention'] }));
+    if (!g.due) {
+      summary.status = 'skipped';
+      summary.skippedReason = g.reason;
+      return finish();
+    }
+  }
   const day = disabledToday(config, started);
   if (day && !opts.force) {
     summary.status = 'skipped';
@@ -181,7 +213,18 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         });
       }
       return summary;
-    } catch (err) {
+    } catch (caught) {
+      let err = caught;
+      let interrupted = false;
+      if (opts.signal?.aborted && !(err instanceof GuardTripped)) {
+        const timedOut = (opts.signal.reason as Error | undefined)?.name === 'TimeoutError';
+        interrupted = !timedOut;
+        err = timedOut
+          ? new RunTimeout(`The inventory run hit its deadline (runTimeoutMinutes: ${config.runTimeoutMinutes}) before it applied anything; nothing was changed.`, {
+              hint: 'Lizzy may be slow or hung; the next run tries again.',
+            })
+          : new RunTimeout('The inventory run was stopped before it applied anything; nothing was changed.');
+      }
       summary.status = 'failed';
       const e = err instanceof LizzySyncError ? err : undefined;
       summary.error = { type: e?.name ?? 'Error', message: redact((err as Error).message), hint: e?.hint };
@@ -190,7 +233,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         await store
           .finishRun(runId, {
             finishedAt: summary.finishedAt,
-            status: 'failed',
+            status: interrupted ? 'interrupted' : 'failed',
             counts: runCounts(summary),
             reportPath: summary.reportPath ?? null,
             error: summary.error.message,

@@ -74,7 +74,9 @@ export class CsvReport {
 /** A report name that sorts by time, is valid on Windows, and does not overwrite another. */
 export function reportPath(dir: string, job: string, at: Date, suffix = ''): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d{3})Z$/, '-$1Z');
+  // A second report in the same millisecond gets a counter before the suffix, so a dry
+  // run's name still ends in -DRY-RUN.csv.
   let candidate = path.join(dir, `${job}-${stamp}${suffix}.csv`);
-  for (let n = 2; existsSync(candidate); n++) candidate = path.join(dir, `${job}-${stamp}${suffix}-${n}.csv`);
+  for (let n = 2; existsSync(candidate); n++) candidate = path.join(dir, `${job}-${stamp}-${n}${suffix}.csv`);
   return candidate;
 }

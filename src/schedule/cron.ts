@@ -146,3 +146,8 @@ export function dstAmbiguousTimes(s: CronSchedule, timeZone: string, year: numbe
   }
   return [...found].sort();
 }
+
+/** The next `count` instants strictly after `from` at which an expression fires in `timeZone`. */
+export function nextRunTimes(expr: string | CronSchedule, timeZone: string, from: Date, count: number): Date[] {
+  return nextSlots(typeof expr === 'string' ? parseCron(expr) : expr, from, timeZone, count);
+}

@@ -124,3 +124,8 @@ export function formatInZone(instant: Date, timeZone: string = PACIFIC): string 
       .find((x) => x.type === 'timeZoneName')?.value ?? timeZone;
   return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)} ${name}`;
 }
+
+/** The machine's own zone (TZ), for showing times in local time too. */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}

@@ -11,6 +11,7 @@ import type {
   RunStatus,
 } from './types.js';
 import type { OrderStore } from './orders.js';
+import type { CatalogKind } from '../config/schema.js';
 
 /**
  * The mirror of the webstore's data. SQLite and PostgreSQL implement it; nothing outside
@@ -30,6 +31,21 @@ export interface Store extends OrderStore {
   findProducts(keys: ProductKey[]): Promise<Map<string, Product>>;
   countProducts(): Promise<number>;
   brands(): Promise<{ distributors: string[]; manufacturers: string[] }>;
+  /**
+   * Products of one (catalog, brand) whose part number, passed through `normalise`, is one
+   * of `keys`, grouped by that normalised number (several products under one key collide).
+   * One query per call (for part-number normalisation: src/mappings/normalise.ts).
+   */
+  findProductsByNormalised(
+    catalog: CatalogKind,
+    brand: string,
+    normalise: (partNumber: string) => string,
+    keys: ReadonlySet<string>,
+  ): Promise<Map<string, Product[]>>;
+  /** Every part number of one (catalog, brand), sorted (for "closest part number" hints). */
+  partNumbersOf(catalog: CatalogKind, brand: string): Promise<string[]>;
+  /** How many products each (catalog, brand) holds. */
+  catalogBrands(): Promise<Array<{ catalog: CatalogKind; brand: string; products: number }>>;
 
   // inventory
   /** Apply in one transaction: clear, set, queue for re-index. */
@@ -45,12 +61,16 @@ export interface Store extends OrderStore {
   lastRun(job: Job, opts?: { status?: RunStatus[] }): Promise<RunRecord | null>;
 
   // locks
-  /** Take the job's lock or return who holds it. Stale locks (no heartbeat for staleMs) are taken over. */
+  /**
+   * Take the job's lock or return who holds it. Stale locks (no heartbeat for staleMs) are
+   * taken over, and so is the lock of `takeOverOwner` (a holder known to be dead).
+   */
   acquireLock(
     job: Job,
     me: { owner: string; pid: number; host: string },
     now: string,
     staleMs: number,
+    takeOverOwner?: string,
   ): Promise<{ acquired: true; tookOverFrom?: LockInfo } | { acquired: false; holder: LockInfo }>;
   heartbeatLock(job: Job, owner: string, now: string): Promise<boolean>;
   releaseLock(job: Job, owner: string): Promise<void>;

@@ -18,6 +18,9 @@ import {
   type RunStatus,
 } from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import * as catalogQueries from './sqlite-catalog-queries.js';
+import * as orders from './sqlite-orders.js';
+import type { OrderStore } from '../orders.js';
 
 type DB = Database.Database;
 
@@ -203,6 +206,12 @@ export class SqliteStore implements Store {
     return { distributors: d.map((r) => r.b), manufacturers: m.map((r) => r.b) };
   }
 
+  // ---- catalog diagnostics and normalised lookups (sqlite-catalog-queries.ts) -----------
+
+  async findProductsByNormalised(...a: Parameters<Store['findProductsByNormalised']>) { return catalogQueries.findProductsByNormalised(this.db, ...a); }
+  async partNumbersOf(...a: Parameters<Store['partNumbersOf']>) { return catalogQueries.partNumbersOf(this.db, ...a); }
+  async catalogBrands() { return catalogQueries.catalogBrands(this.db); }
+
   // ---- inventory ------------------------------------------------------------------------
 
   async applyInventory(w: InventoryWrite): Promise<InventoryWriteResult> {
@@ -290,6 +299,18 @@ export class SqliteStore implements Store {
     };
   }
 
+  // ---- orders (implemented in sqlite-orders.ts) -----------------------------------------
+
+  async importOrders(...a: Parameters<OrderStore['importOrders']>) { return orders.importOrders(this.db, ...a); }
+  async orderQueue(...a: Parameters<OrderStore['orderQueue']>) { return orders.orderQueue(this.db, ...a); }
+  async getOrders(...a: Parameters<OrderStore['getOrders']>) { return orders.getOrders(this.db, ...a); }
+  async markPickedUp(...a: Parameters<OrderStore['markPickedUp']>) { return orders.markPickedUp(this.db, ...a); }
+  async claimOrders(...a: Parameters<OrderStore['claimOrders']>) { return orders.claimOrders(this.db, ...a); }
+  async settleOrders(...a: Parameters<OrderStore['settleOrders']>) { return orders.settleOrders(this.db, ...a); }
+  async sendingToReconcile(...a: Parameters<OrderStore['sendingToReconcile']>) { return orders.sendingToReconcile(this.db, ...a); }
+  async adoptSending(...a: Parameters<OrderStore['adoptSending']>) { return orders.adoptSending(this.db, ...a); }
+  async ordersNeedingAttention(...a: Parameters<OrderStore['ordersNeedingAttention']>) { return orders.ordersNeedingAttention(this.db, ...a); }
+
   // ---- locks ----------------------------------------------------------------------------
 
   async acquireLock(
@@ -297,12 +318,13 @@ export class SqliteStore implements Store {
     me: { owner: string; pid: number; host: string },
     now: string,
     staleMs: number,
+    takeOverOwner?: string,
   ): Promise<{ acquired: true; tookOverFrom?: LockInfo } | { acquired: false; holder: LockInfo }> {
     const db = this.db;
     return db
       .transaction(() => {
         const holder = this.lockHolderSync(job);
-        if (holder && holder.owner !== me.owner) {
+        if (holder && holder.owner !== me.owner && holder.owner !== takeOverOwner) {
           const age = Date.parse(now) - Date.parse(holder.heartbeatAt);
           if (age < staleMs) return { acquired: false as const, holder };
         }

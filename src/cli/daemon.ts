@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { registerSecret } from '../util/redact.js';
+import { cliClock, configPath } from './context.js';
+import { err, type GlobalOptions } from './output.js';
+
+export interface DaemonFlags extends GlobalOptions {
+  configs?: string[];
+  logFormat?: string;
+}
+
+/** `lizzy-sync daemon`: run the schedules until SIGINT/SIGTERM. */
+export async function daemonCommand(flags: DaemonFlags): Promise<number> {
+  const files = flags.configs?.length ? flags.configs : [configPath(flags)];
+  const format = flags.logFormat ?? (process.stderr.isTTY ? 'human' : 'json');
+  if (format !== 'human' && format !== 'json') throw new UsageError(`--log-format ${format}: use human or json.`);
+  const configs = files.map((f) => loadConfig(path.resolve(f)));
+  for (const c of configs) registerSecret(c.lizzy.apiKey);
+  const { openStore } = await import('../store/open.js');
+  const { Daemon } = await import('../schedule/daemon.js');
+  const { makeEventLog } = await import('../schedule/events.js');
+  const { makeJobRunner, notify } = await import('../schedule/runner.js');
+  const { ordersJob } = await import('./daemon-orders.js');
+  const clock = cliClock();
+
+  const names = configs.map((c) => path.basename(c.file).replace(/\.ya?ml$/i, ''));
+  const dupes = new Set(names.filter((n, i) => names.indexOf(n) !== i));
+  const stores: Store[] = [];
+  try {
+    const tenants = [];
+    for (const [i, config] of configs.entries()) {
+      const store = await openStore(config);
+      stores.push(store);
+      tenants.push({ name: dupes.has(names[i]!) ? config.file : names[i]!, config, store });
+    }
+    // Each dealership's lines also go to its own logging.file, when set.
+    const console_ = makeEventLog({ format: format as 'human' | 'json', now: clock });
+    const files = new Map(tenants.filter((t) => t.config.logging.file).map((t) => [t.name, makeEventLog({ format: 'json', file: t.config.logging.file, write: () => undefined, now: clock })]));
+    const events = {
+      event(level: 'info' | 'warn' | 'error', event: string, message: string, fields: Record<string, unknown> = {}) {
+        console_.event(level, event, message, fields);
+        if (fields.dealer) files.get(String(fields.dealer))?.event(level, event, message, fields);
+        else for (const f of files.values()) f.event(level, event, message, fields);
+      },
+    };
+    const daemon = new Daemon(tenants, {
+      clock,
+      sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+      run: makeJobRunner(clock, events, ordersJob),
+      log: events,
+      notify,
+    });
+    let signals = 0;
+    const onSignal = (sig: string) => {
+      signals++;
+      if (signals > 1) {
+        err(`${sig} again: exiting now (the database stays consistent: every write is one transaction).`);
+        process.exit(130);
+      }
+      events.event('info', 'daemon.signal', `${sig} received: finishing the current work, starting nothing new (send it again to exit at once)`);
+      void daemon.stop();
+    };
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const) process.on(sig, () => onSignal(sig));
+    daemon.start();
+    await daemon.done();
+    return 0;
+  } finally {
+    for (const s of stores) await s.close().catch(() => undefined);
+  }
+}

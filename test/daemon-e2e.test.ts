@@ -1,0 +1,195 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningMock } from '../src/lizzy/mock/server.js';
+import { cliEnv, FIXTURES, mockNext, readCsvFile, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
+
+interface Ctx {
+  dir: string;
+  cleanup(): void;
+  mock: RunningMock;
+  config: string;
+}
+
+async function setup(extra = ''): Promise<Ctx> {
+  const t = tempDir();
+  const mock = await startMock(t.dir);
+  const config = writeConfig(t.dir, { baseUrl: mock.url, extra });
+  const imp = await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: cliEnv() });
+  expect(imp.code, imp.stderr).toBe(0);
+  return { ...t, mock, config };
+}
+
+async function snapshot(ctx: Ctx): Promise<string> {
+  const out = path.join(ctx.dir, `snap-${Math.random()}.csv`);
+  const r = await runCli(['--config', ctx.config, 'catalog', 'export', '--out', out], { env: cliEnv() });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.stringify(readCsvFile(out));
+}
+
+function query<T>(ctx: Ctx, sql: string): T[] {
+  const db = new Database(path.join(ctx.dir, 'data', 'lizzy-sync.db'), { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('locks between real processes', () => {
+  let ctx: Ctx | undefined;
+  afterEach(async () => {
+    await ctx?.mock.close();
+    ctx?.cleanup();
+  });
+
+  it('a second pull while one runs exits 75 naming the holder; the first one finishes', async () => {
+    ctx = await setup();
+    await mockNext(ctx.mock, { path: '/inventoryfeed', delayMs: 2500 });
+    const first = spawnCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
+    // wait until the first holds the lock
+    for (let i = 0; i < 200 && query(ctx, 'SELECT 1 FROM job_locks').length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    const second = await runCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
+    expect(second.code).toBe(75);
+    expect(second.stderr).toMatch(/Another inventory run holds the lock: pid \d+ on \S+, since \d{4}-/);
+    expect(await first.exited).toBe(1);
+  });
+
+  it('a lock left by a SIGKILLed run is taken over with a warning, and nothing was half-applied', async () => {
+    ctx = await setup();
+    const before = await snapshot(ctx);
+    await mockNext(ctx.mock, { path: '/inventoryfeed', delayMs: 5000 });
+    const victim = spawnCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
+    for (let i = 0; i < 200 && query(ctx, 'SELECT 1 FROM job_locks').length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    expect(query<{ pid: number }>(ctx, 'SELECT pid FROM job_locks')).toEqual([{ pid: victim.child.pid }]);
+    expect(await snapshot(ctx)).toBe(before);
+    const next = await runCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
+    expect(next.code).toBe(1);
+    expect(next.stderr).toContain(`Took over the inventory lock left by pid ${victim.child.pid}`);
+    expect(next.stderr).toContain('that process is gone');
+    expect(query(ctx, 'SELECT * FROM job_locks')).toEqual([]);
+  });
+
+  it('a lock whose holder stopped heartbeating on another machine is taken over after 2 minutes', async () => {
+    ctx = await setup();
+    const db = new Database(path.join(ctx.dir, 'data', 'lizzy-sync.db'));
+    const t = '2026-12-03T18:00:00.000Z';
+    db.prepare('INSERT INTO job_locks (job, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)').run('inventory', 'x', 1, 'other-host', t, t);
+    db.close();
+    const env = (now: string) => cliEnv({ LIZZY_SYNC_NOW: now });
+    expect((await runCli(['--config', ctx.config, 'inventory', 'pull'], { env: env('2026-12-03T18:01:00Z') })).code).toBe(75);
+    const later = await runCli(['--config', ctx.config, 'inventory', 'pull'], { env: env('2026-12-03T18:02:30Z') });
+    expect(later.code).toBe(1);
+    expect(later.stderr).toContain('Took over the inventory lock left by pid 1 on other-host');
+    expect(later.stderr).toContain('it stopped heartbeating');
+  });
+
+  it('SIGKILL at any moment of a pull leaves the database as it was before or after', async () => {
+    ctx = await setup();
+    const before = await snapshot(ctx);
+    const full = await runCli(['--config', ctx.config, 'inventory', 'pull', '--dry-run'], { env: cliEnv() });
+    expect(full.code).toBe(1);
+    // Run the real pull once in a scratch copy to learn the "after" state.
+    const copy = await setup();
+    await runCli(['--config', copy.config, 'inventory', 'pull'], { env: cliEnv() });
+    const after = await snapshot(copy);
+    await copy.mock.close();
+    copy.cleanup();
+    for (const delay of [120, 180, 240, 300, 360]) {
+      const p = spawnCli(['--config', ctx.config, 'inventory', 'pull', '--force'], { env: cliEnv() });
+      await new Promise((r) => setTimeout(r, delay));
+      p.child.kill('SIGKILL');
+      await p.exited;
+      const now = await snapshot(ctx);
+      expect([before, after]).toContain(now);
+    }
+  });
+});
+
+describe('--scheduled runs for cron and Task Scheduler', () => {
+  let ctx: Ctx | undefined;
+  afterEach(async () => {
+    await ctx?.mock.close();
+    ctx?.cleanup();
+  });
+
+  it('outside the window: exit 0, "not scheduled now", Lizzy not called', async () => {
+    ctx = await setup();
+    const r = await runCli(['--config', ctx.config, 'inventory', 'pull', '--scheduled'], { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T18:00:00Z' }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Inventory pull skipped: not scheduled now');
+    expect(r.stdout).toContain('next run 2026-12-04 04:00 PST');
+    expect(ctx.mock.state.requests).toHaveLength(0);
+  });
+
+  it('inside the window it runs once a day: the 05:00 run skips after a successful 04:00 run', async () => {
+    ctx = await setup();
+    const at4 = await runCli(['--config', ctx.config, 'inventory', 'pull', '--scheduled'], { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T12:00:30Z' }) });
+    expect(at4.code).toBe(1);
+    expect(at4.stdout).toContain('Inventory pull finished');
+    const at5 = await runCli(['--config', ctx.config, 'inventory', 'pull', '--scheduled'], { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T13:00:30Z' }) });
+    expect(at5.code).toBe(0);
+    expect(at5.stdout).toContain('already succeeded today');
+    expect(ctx.mock.state.requests.filter((q) => q.path === '/inventoryfeed')).toHaveLength(1);
+  });
+});
+
+describe('the daemon process', () => {
+  let ctx: Ctx | undefined;
+  afterEach(async () => {
+    await ctx?.mock.close();
+    ctx?.cleanup();
+  });
+
+  it('catches up a missed inventory slot at start, logs JSON lines with run ids, and stops on SIGTERM with exit 0', async () => {
+    ctx = await setup(`logging:\n  file: ./logs/daemon.log\n`);
+    const d = spawnCli(['daemon', '--config', ctx.config], { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T18:00:30Z' }) });
+    await d.waitFor(/"event":"run.finished".*"job":"inventory"/);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    const lines = d.stderr().trim().split('\n').map((l) => JSON.parse(l));
+    const start = lines.find((l) => l.event === 'run.start' && l.job === 'inventory');
+    expect(start.message).toContain("catch-up: no successful inventory pull since today's first slot (2026-12-03 04:00 PST)");
+    const fin = lines.find((l) => l.event === 'run.finished' && l.job === 'inventory');
+    expect(fin).toMatchObject({ status: 'needs_attention', runId: start.runId, dealer: 'lizzy-sync' });
+    expect(lines.at(-1).event).toBe('daemon.stopped');
+    expect(query<{ status: string }>(ctx, "SELECT status FROM sync_runs WHERE job='inventory'")).toEqual([{ status: 'needs_attention' }]);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(path.join(ctx.dir, 'logs', 'daemon.log'), 'utf8')).toContain('"event":"run.finished"');
+  });
+
+  it('SIGTERM in the middle of a fetch stops without changing anything and releases the lock', async () => {
+    ctx = await setup();
+    const before = await snapshot(ctx);
+    await mockNext(ctx.mock, { path: '/inventoryfeed', delayMs: 4000 });
+    const d = spawnCli(['daemon', '--config', ctx.config, '--log-format', 'json'], { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T18:00:30Z' }) });
+    await d.waitFor(/"event":"run.start".*"job":"inventory"/);
+    await new Promise((r) => setTimeout(r, 300));
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    expect(d.stderr()).toContain('"event":"daemon.signal"');
+    expect(await snapshot(ctx)).toBe(before);
+    expect(query(ctx, 'SELECT * FROM job_locks')).toEqual([]);
+    expect(query<{ status: string }>(ctx, "SELECT status FROM sync_runs WHERE job='inventory'")).toEqual([{ status: 'interrupted' }]);
+  });
+
+  it('serves several dealerships from one process', async () => {
+    ctx = await setup();
+    const other = await setup();
+    const d = spawnCli(['daemon', '--config', ctx.config, '--config', other.config, '--log-format', 'json'], { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T18:00:30Z' }) });
+    await d.waitFor(/daemon started for/);
+    for (let i = 0; i < 200; i++) {
+      if ((d.stderr().match(/"event":"run.finished".*"job":"inventory"/g) ?? []).length >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    d.child.kill('SIGINT');
+    expect(await d.exited).toBe(0);
+    expect(query(ctx, "SELECT status FROM sync_runs WHERE job='inventory'")).toHaveLength(1);
+    expect(query(other, "SELECT status FROM sync_runs WHERE job='inventory'")).toHaveLength(1);
+    expect(d.stderr()).toContain(ctx.config);
+    await other.mock.close();
+    other.cleanup();
+  });
+});
