@@ -3,8 +3,9 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../util/suggest.js';
+import { parseCron } from '../schedule/cron.js';
 import { isValidTimeZone, type Weekday } from '../schedule/zone.js';
-import { configSpec, type CatalogKind, type Config, type Source, type Spec, type VendorMapping } from './schema.js';
+import { configSpec, type CatalogKind, type Config, type PartNumberRules, type Source, type Spec, type VendorMapping } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'lizzy-sync.yaml';
 
@@ -271,12 +272,29 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
       distributor: row.distributor,
       manufacturer: row.manufacturer,
       usePricing: row.usePricing ?? false,
+      partNumbers: partNumberRules(row.partNumbers),
       index,
       line,
     });
   });
+  for (const job of ['inventory', 'orders'] as const) {
+    try {
+      parseCron(r.schedule[job]);
+    } catch (err) {
+      problems.push({ path: `schedule.${job}`, message: (err as Error).message });
+    }
+  }
   if (!isValidTimeZone(r.schedule.timezone)) {
     problems.push({ path: 'schedule.timezone', message: `"${r.schedule.timezone}" is not a time zone name; use an IANA name such as America/Los_Angeles` });
+  }
+  if (r.database.postgres !== undefined) {
+    if (sources['database.sqlite'] === 'file') problems.push({ path: 'database', message: 'name either "sqlite" or "postgres", not both' });
+    if (!/^postgres(ql)?:\/\//.test(r.database.postgres)) {
+      problems.push({ path: 'database.postgres', message: 'expected a URL such as postgres://user@host:5432/dbname (sslmode=require as a query parameter where needed)' });
+    }
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(r.database.schema)) {
+    problems.push({ path: 'database.schema', message: `"${r.database.schema}" is not a plain schema name (letters, digits, underscores)` });
   }
   if (r.notify.webhookUrl !== undefined) {
     try {
@@ -311,6 +329,8 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     },
     database: {
       sqlite: path.resolve(dir, r.database.sqlite),
+      postgres: r.database.postgres,
+      schema: r.database.schema,
     },
     reports: { dir: path.resolve(dir, r.reports.dir) },
     inventory: {
@@ -326,6 +346,14 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     vendors,
     sources,
   };
+}
+
+/** A row's partNumbers section; undefined when it asks for nothing beyond exact comparison. */
+function partNumberRules(raw: Record<string, any> | undefined): PartNumberRules | undefined {
+  if (!raw) return undefined;
+  const rules: PartNumberRules = { ignoreCase: raw.ignoreCase === true, ignoreSeparators: raw.ignoreSeparators === true };
+  if (typeof raw.stripPrefix === 'string') rules.stripPrefix = raw.stripPrefix;
+  return rules.ignoreCase || rules.ignoreSeparators || rules.stripPrefix !== undefined ? rules : undefined;
 }
 
 function describe(node: YamlNode | null | undefined): string {

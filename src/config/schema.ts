@@ -12,9 +12,24 @@ export interface VendorMapping {
   /** OEM and private: manufacturer. */
   manufacturer?: string;
   usePricing: boolean;
+  /** Opt-in loose part-number comparison for this row; undefined: exact (the default). */
+  partNumbers?: PartNumberRules;
   /** Where the row stands in the config, for messages. */
   index: number;
   line: number;
+}
+
+/**
+ * How a mapping row compares part numbers when exact text is not enough (the catalog writes
+ * them differently from Lizzy). Both sides are normalised the same way; see src/mappings/normalise.ts.
+ */
+export interface PartNumberRules {
+  /** Compare without regard to letter case (17210-kyj-901 = 17210-KYJ-901). */
+  ignoreCase: boolean;
+  /** Ignore dashes, spaces, dots, slashes and underscores (5TA1445100 = 5TA-14451-00-00). */
+  ignoreSeparators: boolean;
+  /** Remove this prefix where a part number starts with it (PU-0101-1234 = 0101-1234). */
+  stripPrefix?: string;
 }
 
 export type Source = 'file' | 'env' | 'default';
@@ -35,6 +50,10 @@ export interface Config {
   };
   database: {
     sqlite: string;
+    /** A PostgreSQL connection URL; when set, it is the store instead of SQLite. */
+    postgres?: string;
+    /** The PostgreSQL schema that holds lizzy-sync's tables. */
+    schema: string;
   };
   reports: { dir: string };
   inventory: {
@@ -85,6 +104,16 @@ export const vendorRowSpec: Spec = {
     distributor: { spec: { kind: 'string', identifier: true, nonEmpty: true } },
     manufacturer: { spec: { kind: 'string', identifier: true, nonEmpty: true } },
     usePricing: { spec: { kind: 'boolean' }, default: false },
+    partNumbers: {
+      spec: {
+        kind: 'object',
+        fields: {
+          ignoreCase: { spec: { kind: 'boolean' }, default: false },
+          ignoreSeparators: { spec: { kind: 'boolean' }, default: false },
+          stripPrefix: { spec: { kind: 'string', identifier: true, nonEmpty: true } },
+        },
+      },
+    },
   },
 };
 
@@ -110,6 +139,8 @@ export const configSpec: Spec = {
         kind: 'object',
         fields: {
           sqlite: { spec: str(), default: './data/lizzy-sync.db' },
+          postgres: { spec: str() },
+          schema: { spec: { kind: 'string', identifier: true, nonEmpty: true }, default: 'lizzy' },
         },
       },
       default: {},
