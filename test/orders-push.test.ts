@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../src/lizzy/mock/server.js';
 import { API_KEY, cliEnv, FIXTURES, mockNext, readCsvFile, runCli, startMock, tempDir } from './helpers.js';
+import { storeFor, STORES, type StoreHandle, type StoreKind } from './stores.js';
 
 const NOW = '2026-12-03T18:00:00Z';
 /** A privileged port nothing listens on: refused, and no parallel test server can take it. */
@@ -30,6 +31,8 @@ interface Env {
 }
 let env: Env;
 let tmp: { dir: string; cleanup(): void };
+let KIND: StoreKind = 'sqlite';
+let store: StoreHandle;
 
 function writeOrdersConfig(dir: string, baseUrl: string, o: { timeoutSeconds?: number; maxAttempts?: number; extra?: string } = {}): string {
   const file = path.join(dir, 'lizzy-sync.yaml');
@@ -41,9 +44,7 @@ function writeOrdersConfig(dir: string, baseUrl: string, o: { timeoutSeconds?: n
   webstoreId: 12345
   retries: 0
   timeoutSeconds: ${o.timeoutSeconds ?? 20}
-database:
-  sqlite: ./data/lizzy-sync.db
-reports:
+${store.yaml}reports:
   dir: ./reports
 orders:
   lookbackDays: 7
@@ -96,18 +97,14 @@ async function requests(p: string): Promise<Array<{ method: string; path: string
 
 const batchSizes = async () => (await requests('/submitorder')).map((r) => r.payload?.orders?.length ?? 0);
 
-function db(): Record<string, { state: string; attempts: number; last_error: string | null; invoice_number: string | null; picked_up_at: string | null }> {
-  const d = new Database(path.join(env.dir, 'data', 'lizzy-sync.db'), { readonly: true });
-  try {
-    const rows = d.prepare('SELECT order_number, state, attempts, last_error, invoice_number, picked_up_at FROM orders').all() as Array<Record<string, any>>;
-    return Object.fromEntries(rows.map((r) => [r.order_number, r])) as ReturnType<typeof db>;
-  } finally {
-    d.close();
-  }
+type OrderRow = { state: string; attempts: number; last_error: string | null; invoice_number: string | null; picked_up_at: string | null };
+async function db(): Promise<Record<string, OrderRow>> {
+  const rows = await store.query<Record<string, any>>('SELECT order_number, state, attempts, last_error, invoice_number, picked_up_at FROM orders');
+  return Object.fromEntries(rows.map((r) => [r.order_number, r]));
 }
 
-const statesOf = (numbers: string[]) => {
-  const rows = db();
+const statesOf = async (numbers: string[]) => {
+  const rows = await db();
   return numbers.map((n) => rows[n]!.state);
 };
 
@@ -116,15 +113,19 @@ function expectEachOnce(got: string[], want: string[]) {
   expect([...got].sort()).toEqual([...want].sort());
 }
 
+for (const kind of STORES) {
+describe(`[${kind}] orders push`, () => {
 beforeEach(() => {
   tmp = tempDir('lizzy-orders-push-');
+  KIND = kind;
+  store = storeFor(kind, tmp.dir);
 });
 afterEach(async () => {
   await env?.mock.close();
+  await store.drop();
   tmp.cleanup();
 });
 
-describe('orders push', () => {
   it('sends the 12 eligible orders as 3 requests (5, 5, 2); a rerun sends nothing', async () => {
     await setup();
     const first = await push();
@@ -134,7 +135,7 @@ describe('orders push', () => {
     expect(first.json.batches.map((b: any) => b.orders)).toEqual(BATCHES);
     expect(await batchSizes()).toEqual([5, 5, 2]);
     expect(await received()).toEqual(ELIGIBLE); // oldest first, each once
-    const rows = db();
+    const rows = (await db());
     for (const n of ELIGIBLE) expect(rows[n]).toMatchObject({ state: 'sent', attempts: 1, last_error: null });
     for (const n of ELIGIBLE) expect(rows[n]!.invoice_number).toMatch(/^INV\d{6}$/);
     for (const n of EXPIRED) expect(rows[n]).toMatchObject({ state: 'pending', attempts: 0, picked_up_at: null });
@@ -185,8 +186,8 @@ describe('orders push', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.counts.sent).toBe(12);
     expect(r.json.batches.map((b: any) => b.httpStatus)).toEqual([204, 204, 204]);
-    expect(statesOf(ELIGIBLE).every((s) => s === 'sent')).toBe(true);
-    expect(db().W100119!.invoice_number).toBeNull();
+    expect((await statesOf(ELIGIBLE)).every((s) => s === 'sent')).toBe(true);
+    expect((await db()).W100119!.invoice_number).toBeNull();
     const again = await push();
     expect(again.json.requests).toBe(0);
     expectEachOnce(await received(), ELIGIBLE);
@@ -201,8 +202,8 @@ describe('orders push', () => {
     expect(r.json.error.message).toMatch(/unreadable body \(an HTML page\); the orders are not taken as accepted/);
     expect(r.stderr).toMatch(/error: Order push stopped at batch 1/);
     expect(r.json.counts).toMatchObject({ sent: 0, unknown: 5, pending: 7 });
-    expect(statesOf(BATCHES[0]!)).toEqual(['sending', 'sending', 'sending', 'sending', 'sending']);
-    expect(statesOf([...BATCHES[1]!, ...BATCHES[2]!]).every((s) => s === 'pending')).toBe(true);
+    expect(await statesOf(BATCHES[0]!)).toEqual(['sending', 'sending', 'sending', 'sending', 'sending']);
+    expect((await statesOf([...BATCHES[1]!, ...BATCHES[2]!])).every((s) => s === 'pending')).toBe(true);
     expect(readCsvFile(r.json.reportPath).filter((x) => x.status === 'unknown')).toHaveLength(5);
 
     const next = await push();
@@ -210,10 +211,10 @@ describe('orders push', () => {
     expect(await requests('/orderstatus')).toHaveLength(1);
     expect((await requests('/orderstatus'))[0]!.payload.ordernumbers).toEqual(BATCHES[0]);
     expect(next.json.counts).toMatchObject({ sent: 12, confirmed: 0 });
-    expect(statesOf(ELIGIBLE).every((s) => s === 'sent')).toBe(true);
+    expect((await statesOf(ELIGIBLE)).every((s) => s === 'sent')).toBe(true);
     expectEachOnce(await received(), ELIGIBLE);
     // Tried twice (the unreadable answer, then the resend).
-    expect(db().W100119!.attempts).toBe(2);
+    expect((await db()).W100119!.attempts).toBe(2);
   });
 
   it('a 500 on the second batch leaves its orders pending, stops, and the next run sends exactly them', async () => {
@@ -224,7 +225,7 @@ describe('orders push', () => {
     expect(r.json.requests).toBe(2); // stopped: the third batch was not tried
     expect(r.json.counts).toMatchObject({ sent: 5, failed: 5, pending: 2 });
     expect(r.json.error.message).toMatch(/stopped at batch 2: Lizzy answered the order submission request with HTTP 500/);
-    const rows = db();
+    const rows = (await db());
     for (const n of BATCHES[0]!) expect(rows[n]!.state).toBe('sent');
     for (const n of BATCHES[1]!) expect(rows[n]).toMatchObject({ state: 'pending', attempts: 1 });
     for (const n of BATCHES[1]!) expect(rows[n]!.last_error).toMatch(/HTTP 500/);
@@ -236,7 +237,7 @@ describe('orders push', () => {
     expect(next.json.counts.sent).toBe(7);
     expect(next.json.batches.map((b: any) => b.orders)).toEqual([BATCHES[1], BATCHES[2]]);
     expect(await received()).toEqual(ELIGIBLE);
-    expect(db()[BATCHES[1]![0]!]).toMatchObject({ state: 'sent', attempts: 2, last_error: null });
+    expect((await db())[BATCHES[1]![0]!]).toMatchObject({ state: 'sent', attempts: 2, last_error: null });
   });
 
   it('a connection dropped after Lizzy accepted a batch: after the next run each order is in Lizzy exactly once', async () => {
@@ -245,7 +246,7 @@ describe('orders push', () => {
     const r = await push();
     expect(r.code).toBe(3);
     expect(r.json.counts).toMatchObject({ sent: 5, unknown: 5, pending: 2 });
-    expect(statesOf(BATCHES[1]!).every((s) => s === 'sending')).toBe(true);
+    expect((await statesOf(BATCHES[1]!)).every((s) => s === 'sending')).toBe(true);
     expect(r.json.error.hint).toMatch(/orderstatus/);
     expect(await received()).toEqual([...BATCHES[0]!, ...BATCHES[1]!]); // Lizzy does have the second batch
 
@@ -257,7 +258,7 @@ describe('orders push', () => {
     const got = await received();
     expect(got).toHaveLength(12);
     expectEachOnce(got, ELIGIBLE);
-    const rows = db();
+    const rows = (await db());
     for (const n of BATCHES[1]!) expect(rows[n]).toMatchObject({ state: 'sent', attempts: 1 });
     for (const n of BATCHES[1]!) expect(rows[n]!.invoice_number).toMatch(/^INV/); // from /orderstatus
     const report = readCsvFile(next.json.reportPath);
@@ -270,7 +271,7 @@ describe('orders push', () => {
     const r = await push();
     expect(r.code).toBe(3);
     expect(r.json.error.message).toMatch(/did not answer the order submission request within 1 s/);
-    expect(statesOf(BATCHES[0]!).every((s) => s === 'sending')).toBe(true);
+    expect((await statesOf(BATCHES[0]!)).every((s) => s === 'sending')).toBe(true);
     // Lizzy finishes processing the slow request after our client gave up.
     for (let i = 0; i < 50 && (await received()).length < 5; i++) await new Promise((res) => setTimeout(res, 100));
     expect(await received()).toEqual(BATCHES[0]);
@@ -292,9 +293,9 @@ describe('orders push', () => {
     // The refused batch, its five orders one by one, then the other two batches.
     expect(await batchSizes()).toEqual([5, 1, 1, 1, 1, 1, 5, 2]);
     expectEachOnce(await received(), ELIGIBLE.filter((n) => n !== 'W100121'));
-    expect(db().W100121).toMatchObject({ state: 'pending', attempts: 1 });
-    expect(db().W100121!.last_error).toMatch(/HTTP 400: Rejected: order W100121: unknown ProductId/);
-    for (const n of ['W100119', 'W100120', 'W100122', 'W100123']) expect(db()[n]).toMatchObject({ state: 'sent', attempts: 1 });
+    expect((await db()).W100121).toMatchObject({ state: 'pending', attempts: 1 });
+    expect((await db()).W100121!.last_error).toMatch(/HTTP 400: Rejected: order W100121: unknown ProductId/);
+    for (const n of ['W100119', 'W100120', 'W100122', 'W100123']) expect((await db())[n]).toMatchObject({ state: 'sent', attempts: 1 });
     const failedRow = readCsvFile(r.json.reportPath).find((x) => x.order_number === 'W100121')!;
     expect(failedRow).toMatchObject({ status: 'failed', attempts: '1' });
     expect(failedRow.error).toMatch(/unknown ProductId/);
@@ -304,19 +305,19 @@ describe('orders push', () => {
       const x = await push();
       expect(x.code).toBe(1);
       expect(x.json.counts).toMatchObject({ sent: 0, failed: 1, needs_attention: 0 });
-      expect(db().W100121!.attempts).toBe(attempt);
+      expect((await db()).W100121!.attempts).toBe(attempt);
     }
     for (const attempt of [5, 6]) {
       const x = await push();
       expect(x.code).toBe(1);
       expect(x.json.counts).toMatchObject({ sent: 0, failed: 0, needs_attention: 1 });
-      expect(db().W100121!.attempts).toBe(attempt);
+      expect((await db()).W100121!.attempts).toBe(attempt);
       expect(readCsvFile(x.json.reportPath).find((row) => row.order_number === 'W100121')).toMatchObject({ status: 'needs_attention', attempts: String(attempt) });
     }
     const human = await cli(['orders', 'push']);
     expect(human.code).toBe(0); // Lizzy accepts it at last
     expect(human.stdout).toMatch(/sent\s+1/);
-    expect(db().W100121).toMatchObject({ state: 'sent', attempts: 7, last_error: null });
+    expect((await db()).W100121).toMatchObject({ state: 'sent', attempts: 7, last_error: null });
     expectEachOnce(await received(), ELIGIBLE);
     const last = await push();
     expect(last.json.counts.needs_attention).toBe(0);
@@ -329,7 +330,7 @@ describe('orders push', () => {
     expect(r.code).toBe(3);
     expect(r.json.error.message).toMatch(/connection refused/);
     expect(r.json.counts).toMatchObject({ sent: 0, failed: 5, pending: 7 });
-    const rows = db();
+    const rows = (await db());
     for (const n of ELIGIBLE) expect(rows[n]!.state).toBe('pending');
     // Picked up: these orders now stay eligible until sent, even past the 7-day window.
     for (const n of ELIGIBLE) expect(rows[n]!.picked_up_at).not.toBeNull();
@@ -358,7 +359,7 @@ describe('orders push', () => {
     const r = await push();
     expect(r.code).toBe(3);
     expect(r.json.requests).toBe(1);
-    expect(statesOf(ELIGIBLE).every((s) => s === 'pending')).toBe(true);
+    expect((await statesOf(ELIGIBLE)).every((s) => s === 'pending')).toBe(true);
     const next = await push();
     expect(next.code).toBe(0);
     expectEachOnce(await received(), ELIGIBLE);
@@ -374,12 +375,12 @@ describe('orders push', () => {
       expect(text).not.toContain(wrongKey);
       expect(text).not.toContain(Buffer.from(wrongKey).toString('base64'));
     }
-    expect(statesOf(ELIGIBLE).every((s) => s === 'pending')).toBe(true);
+    expect((await statesOf(ELIGIBLE)).every((s) => s === 'pending')).toBe(true);
   });
 
   it('--dry-run shows the batches and payloads, masks personal details unless --show-personal, sends and changes nothing', async () => {
     await setup();
-    const before = db();
+    const before = (await db());
     const r = await cli(['orders', 'push', '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/DRY RUN: nothing was sent/);
@@ -404,7 +405,7 @@ describe('orders push', () => {
     expect(j.json.reportPath).toMatch(/-DRY-RUN\.csv$/);
 
     expect(await requests('/submitorder')).toHaveLength(0);
-    expect(db()).toEqual(before);
+    expect((await db())).toEqual(before);
     // And nothing was recorded as a run: a real run still sends all 12.
     const real = await push();
     expect(real.json.counts.sent).toBe(12);
@@ -423,7 +424,7 @@ describe('orders push', () => {
     expect(bad.stderr).toMatch(/--since "last week" is not a date/);
   });
 
-  it('another run holding the lock: exit 75, nothing sent', async () => {
+  it.skipIf(kind !== 'sqlite')('another run holding the lock: exit 75, nothing sent', async () => {
     await setup();
     const d = new Database(path.join(env.dir, 'data', 'lizzy-sync.db'));
     d.prepare('INSERT INTO job_locks (job, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)').run(
@@ -457,11 +458,10 @@ describe('orders push', () => {
   it('records the run with its counts', async () => {
     await setup();
     await push();
-    const d = new Database(path.join(env.dir, 'data', 'lizzy-sync.db'), { readonly: true });
-    const run = d.prepare("SELECT * FROM sync_runs WHERE job = 'orders' ORDER BY id DESC LIMIT 1").get() as Record<string, any>;
-    d.close();
+    const [run] = await store.query<Record<string, any>>("SELECT * FROM sync_runs WHERE job = 'orders' ORDER BY id DESC LIMIT 1");
     expect(run).toMatchObject({ status: 'success', error: null });
-    expect(JSON.parse(run.counts)).toMatchObject({ sent: 12, expired: 8, already_sent: 10, requests: 3 });
-    expect(run.report_path).toMatch(/orders-.*\.csv$/);
+    expect(typeof run!.counts === 'string' ? JSON.parse(run!.counts) : run!.counts).toMatchObject({ sent: 12, expired: 8, already_sent: 10, requests: 3 });
+    expect(run!.report_path).toMatch(/orders-.*\.csv$/);
   });
 });
+}

@@ -1,0 +1,119 @@
+/**
+ * PostgreSQL-only guarantees: several processes (several machines) on one database.
+ * Runs when LIZZY_TEST_PG_URL names a database (.ci/run creates one).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PgStore } from '../src/store/postgres/pg-store.js';
+import type { OrderImport } from '../src/store/orders.js';
+import { cliEnv, FIXTURES, mockNext, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
+import { PG_URL, storeFor } from './stores.js';
+// @ts-expect-error: a plain .mjs script without types
+import { makeOrders } from '../scripts/gen-fixtures.mjs';
+
+const NOW = '2026-12-03T18:00:00Z';
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
+
+async function setup(extra = '') {
+  const t = tempDir();
+  const store = storeFor('postgres', t.dir);
+  const mock = await startMock(t.dir);
+  const config = writeConfig(t.dir, { baseUrl: mock.url, databaseYaml: store.yaml, extra });
+  cleanups.push(t.cleanup, () => store.drop(), () => mock.close());
+  return { dir: t.dir, store, mock, config };
+}
+
+describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
+  it('two concurrent order pushes on one database: Lizzy receives each of 50 orders exactly once', async () => {
+    const ctx = await setup();
+    const orders = makeOrders(new Date(NOW), 50, { staleShare: 0, maxAgeHours: 72, firstOrderNumber: 300001 });
+    const file = path.join(ctx.dir, 'orders.json');
+    writeFileSync(file, JSON.stringify(orders));
+    const imp = await runCli(['--config', ctx.config, 'orders', 'import', file], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
+    expect(imp.code, imp.stderr).toBe(0);
+    // Slow Lizzy down so the two runs overlap.
+    await mockNext(ctx.mock, { path: '/submitorder', delayMs: 40, times: 100 });
+    const env = { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) };
+    const [a, b] = await Promise.all([
+      runCli(['--config', ctx.config, 'orders', 'push'], env),
+      runCli(['--config', ctx.config, 'orders', 'push'], env),
+    ]);
+    // One may find the other holding the job lock (75); neither fails otherwise.
+    expect([a.code, b.code].sort(), a.stderr + b.stderr).toEqual(expect.arrayContaining([0]));
+    for (const c of [a.code, b.code]) expect([0, 75]).toContain(c);
+    const rerun = await runCli(['--config', ctx.config, 'orders', 'push'], env);
+    expect(rerun.code).toBe(0);
+    const received = ctx.mock.state.received.map((r) => r.orderNumber).sort();
+    expect(received).toEqual(orders.map((o: { orderNumber: string }) => o.orderNumber).sort());
+    expect(new Set(received).size).toBe(50);
+    const states = await ctx.store.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM orders GROUP BY state');
+    expect(states).toEqual([{ state: 'sent', n: 50 }]);
+  });
+
+  it('claims are disjoint even without the job lock (FOR UPDATE SKIP LOCKED)', async () => {
+    const ctx = await setup();
+    const schema = /schema: (\S+)/.exec(ctx.store.yaml)![1]!;
+    const [s1, s2] = await Promise.all([PgStore.open(PG_URL!, schema), PgStore.open(PG_URL!, schema)]);
+    cleanups.push(() => s1.close(), () => s2.close());
+    const base = { shipTo: addr(), billTo: addr(), taxCents: 0, shippingCents: 0, totalCents: 100, contentHash: 'h' };
+    const numbers = Array.from({ length: 50 }, (_, i) => `C${1000 + i}`);
+    await s1.importOrders(
+      numbers.map((n): OrderImport => ({ ...base, orderNumber: n, placedAt: '2026-12-03T10:00:00.000Z', items: [{ productId: 'X', manufacturer: 'M', description: 'd', priceCents: 100, quantity: 1 }] })),
+      NOW,
+    );
+    const r1 = await s1.startRun('orders', NOW);
+    const r2 = await s2.startRun('orders', NOW);
+    const claims: string[][] = [[], []];
+    await Promise.all(
+      [s1, s2].map(async (s, i) => {
+        for (let k = 0; k < numbers.length; k += 5) {
+          const got = await s.claimOrders(numbers.slice(k, k + 5), { runId: i === 0 ? r1 : r2, at: NOW, countAttempt: true });
+          claims[i]!.push(...got.map((o) => o.orderNumber));
+        }
+      }),
+    );
+    const all = [...claims[0]!, ...claims[1]!];
+    expect(all.sort()).toEqual([...numbers].sort());
+    expect(new Set(all).size).toBe(50);
+  });
+
+  it('migrations run once when several processes start together', async () => {
+    const ctx = await setup();
+    const schema = /schema: (\S+)/.exec(ctx.store.yaml)![1]!;
+    const stores = await Promise.all([1, 2, 3, 4].map(() => PgStore.open(PG_URL!, schema)));
+    cleanups.push(async () => {
+      for (const s of stores) await s.close();
+    });
+    const rows = await ctx.store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+  });
+
+  it('job locks are advisory locks: a second pull gets 75, and a killed holder’s lock dies with its connection', async () => {
+    const ctx = await setup();
+    const imp = await runCli(['--config', ctx.config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: cliEnv() });
+    expect(imp.code, imp.stderr).toBe(0);
+    await mockNext(ctx.mock, { path: '/inventoryfeed', delayMs: 4000, times: 1 });
+    const first = spawnCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
+    for (let i = 0; i < 200; i++) {
+      if ((await ctx.store.query('SELECT 1 FROM job_locks')).length > 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const second = await runCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
+    expect(second.code).toBe(75);
+    expect(second.stderr).toMatch(/Another inventory run holds the lock: pid \d+/);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // No waiting for staleness: PostgreSQL released the lock with the dead connection.
+    const third = await runCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
+    expect(third.code, third.stderr).toBe(1);
+    expect(third.stderr).toContain(`Took over the inventory lock left by pid ${first.child.pid}`);
+  });
+});
+
+function addr() {
+  return { name: 'A B', email: 'a@example.com', phone: '555-0100', address1: '1 Main St', address2: '', city: 'Bend', state: 'OR', zip: '97701', country: 'US' };
+}
