@@ -71,11 +71,9 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
   }
   const bad: RowProblem[] = [];
   let rows = 0;
-  let duplicatesInFile = 0;
   async function* batches(): AsyncGenerator<CatalogRow[]> {
     let col: Record<string, number> | undefined;
     let batch: CatalogRow[] = [];
-    const seen = new Set<string>();
     try {
       for await (const rec of readCsv(stream)) {
         if (rec.fields.length === 1 && rec.fields[0]!.trim() === '') continue;
@@ -96,9 +94,6 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
           bad.push({ line: rec.line, message: r });
           continue;
         }
-        const k = `${r.catalog}\u0000${r.catalog === 'aftermarket' ? r.distributor : r.manufacturer}\u0000${r.partNumber}`;
-        if (seen.has(k)) duplicatesInFile++;
-        else seen.add(k);
         batch.push(r);
         if (batch.length >= 5000) {
           yield batch;
@@ -113,7 +108,7 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
     if (batch.length) yield batch;
   }
   const result = await store.importCatalog(batches());
-  return { file, rows, bad, duplicatesInFile, ...result };
+  return { file, rows, bad, duplicatesInFile: result.duplicates, ...result };
 }
 
 /** Write every product in the catalog CSV's columns (no formula neutralising: it is data to re-import). */

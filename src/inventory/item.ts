@@ -1,4 +1,5 @@
 import { pickItemFields } from '../lizzy/wire.js';
+import type { StagedFeedItem } from '../store/types.js';
 import { parseCents } from '../util/money.js';
 
 /** One feed item after the tolerant reader: identifiers as strings, values checked. */
@@ -17,6 +18,11 @@ export interface FeedItem {
   invalid?: string;
   /** Things the reader changed or noticed. */
   notes: string[];
+  /**
+   * Earlier feed items with the same vendor and item number, which this one supersedes
+   * (set when the feed was de-duplicated before planning, in the streaming pull).
+   */
+  earlier?: Array<{ position: number; quantity?: number }>;
 }
 
 const QTY = /^([+-])?(\d+)(?:\.(\d*))?$/;
@@ -91,4 +97,33 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
     else item.priceCents = cents;
   }
   return item;
+}
+
+/** A FeedItem as the store stages it. */
+export function toStaged(it: FeedItem): StagedFeedItem {
+  return {
+    position: it.position,
+    vendor: it.vendor ?? null,
+    itemNumber: it.itemNumber ?? null,
+    description: it.description ?? null,
+    quantity: it.quantity ?? null,
+    priceCents: it.priceCents ?? null,
+    priceProblem: it.priceProblem ?? null,
+    invalid: it.invalid ?? null,
+    notes: it.notes,
+  };
+}
+
+/** Back from the stage, with the earlier duplicates this item supersedes. */
+export function fromStaged(s: StagedFeedItem): FeedItem {
+  const it: FeedItem = { position: s.position, notes: s.notes };
+  if (s.vendor !== null) it.vendor = s.vendor;
+  if (s.itemNumber !== null) it.itemNumber = s.itemNumber;
+  if (s.description !== null) it.description = s.description;
+  if (s.quantity !== null) it.quantity = s.quantity;
+  if (s.priceCents !== null) it.priceCents = s.priceCents;
+  if (s.priceProblem !== null) it.priceProblem = s.priceProblem;
+  if (s.invalid !== null) it.invalid = s.invalid;
+  if (s.earlier) it.earlier = s.earlier;
+  return it;
 }

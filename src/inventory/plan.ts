@@ -186,8 +186,8 @@ export function planInventory(
       return; // superseded by a later item with the same vendor and item number
     }
     const dupNote = (() => {
-      const before = dupKey ? earlier.get(dupKey) : undefined;
-      if (!before) return undefined;
+      const before = it.earlier ?? (dupKey ? earlier.get(dupKey) : undefined);
+      if (!before || before.length === 0) return undefined;
       const qtys = before.map((b) => (b.quantity === undefined ? 'invalid' : String(b.quantity))).join(', ');
       return `duplicate: the feed lists this part ${before.length + 1} times (positions ${[...before.map((b) => b.position), it.position].join(', ')}); the last one wins (earlier quantities: ${qtys})`;
     })();

@@ -7,11 +7,13 @@ import type { Logger } from '../log.js';
 import { gate } from '../schedule/gate.js';
 import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
+import type { StagedFeedItem } from '../store/types.js';
 import { redact } from '../util/redact.js';
-import { readFeedItem, type FeedItem } from './item.js';
+import { fromStaged, readFeedItem, toStaged, type FeedItem } from './item.js';
 import { normaliserFor } from '../mappings/normalise.js';
 import {
   indexMappings,
+  productKeyFor,
   keysToLookUp,
   normalisedKeysToLookUp,
   planInventory,
@@ -21,7 +23,11 @@ import {
   type NormalisedCandidates,
   type VendorCount,
 } from './plan.js';
-import { writeInventoryReport } from './report.js';
+import { InventoryReportWriter } from './report.js';
+
+/** Feed items per staging insert, and per planning chunk: memory is bounded by these. */
+const STAGE_BATCH = 5000;
+const PLAN_CHUNK = 5000;
 
 export interface PullOptions {
   clock: Clock;
@@ -169,39 +175,78 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
   const body = async (): Promise<InventorySummary> => {
     const runId = opts.dryRun ? undefined : await store.startRun('inventory', summary.startedAt);
     summary.runId = runId;
+    let report: InventoryReportWriter | undefined;
+    const stage = await store.openFeedStage();
     try {
       summary.modifiedSince = modifiedSinceFor(config, started);
       log.progress(`Fetching the Lizzy inventory feed (changed since ${summary.modifiedSince})`);
-      const items = await fetchFeed(client, summary.modifiedSince, log);
-      summary.feedItems = items.length;
-      log.progress(`Planning ${items.length} feed items against the catalog`);
-      const plan = await planFeed(config, store, items);
-      summary.counts = plan.counts;
-      summary.duplicates = plan.duplicates;
-      summary.matchedProducts = plan.sets.size;
-      summary.unrecognizedVendors = plan.unrecognizedVendors;
+      // 1. Stream the feed into the store's staging area: memory stays flat however big the feed.
+      let batch: StagedFeedItem[] = [];
+      await client.fetchInventoryFeed(summary.modifiedSince, {
+        begin: async () => {
+          batch = [];
+          await stage.reset();
+        },
+        element: async (value, position) => {
+          batch.push(toStaged(readFeedItem(value, position)));
+          if (batch.length >= STAGE_BATCH) {
+            await stage.add(batch);
+            batch = [];
+            log.progress(`Reading the Lizzy feed: ${position} items`);
+          }
+        },
+      });
+      await stage.add(batch);
+      batch = [];
+      summary.feedItems = await stage.count();
 
-      if (config.inventory.clearPreviousQuantities && !opts.force) await guardAgainstWipe(store, plan);
-      if (opts.signal?.aborted) throw new RunTimeout('The inventory run hit its deadline before applying; nothing was changed.');
-
-      log.progress('Writing the report');
-      const reports = await writeInventoryReport(config.reports.dir, started, plan, { dryRun: !!opts.dryRun });
+      // 2. Plan chunk by chunk with the pure planner; the report is written as rows come.
+      log.progress(`Planning ${summary.feedItems} feed items against the catalog`);
+      summary.duplicates = await stage.dedupe();
+      const byVendor = indexMappings(config.vendors);
+      await stage.setMappings(
+        config.vendors.filter((m) => !m.partNumbers).map((m) => ({ vendor: m.vendor, catalog: m.catalog, brand: productKeyFor(m, '').brand })),
+      );
+      report = new InventoryReportWriter(config.reports.dir, started, !!opts.dryRun);
+      const unrecognized = new Map<string, VendorCount>();
+      for await (const chunk of stage.winners(PLAN_CHUNK)) {
+        const items = chunk.map(fromStaged);
+        // Exact matches come from one join per chunk; rows with partNumbers rules look up their own way.
+        const products = await stage.lookup(chunk[0]!.position, chunk[chunk.length - 1]!.position);
+        const normalised = await lookUpNormalised(store, items, byVendor);
+        const plan = planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities }, normalised);
+        for (const st of STATUSES) summary.counts[st] += plan.counts[st];
+        for (const u of plan.unrecognizedVendors) {
+          const v = unrecognized.get(u.vendor);
+          if (v) v.items += u.items;
+          else unrecognized.set(u.vendor, { ...u });
+        }
+        await report.rows(plan.rows);
+        await stage.addPlan(
+          [...plan.sets].map(([productId, v]) => ({ productId, ...v })),
+          [...plan.protectedIds],
+        );
+        if (opts.signal?.aborted) throw new RunTimeout('The inventory run hit its deadline before applying; nothing was changed.');
+      }
+      summary.unrecognizedVendors = [...unrecognized.values()].sort((a, b) => b.items - a.items || a.vendor.localeCompare(b.vendor));
+      summary.matchedProducts = await stage.planSize();
+      const reports = await report.finish(summary.unrecognizedVendors);
+      report = undefined;
       summary.reportPath = reports.path;
       summary.vendorsReportPath = reports.vendorsPath;
 
+      // 3. Guard, then apply the staged plan in one transaction.
+      if (config.inventory.clearPreviousQuantities && !opts.force) await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts, summary.reportPath);
+      if (opts.signal?.aborted) throw new RunTimeout('The inventory run hit its deadline before applying; nothing was changed.');
       if (!opts.dryRun) {
-        log.progress(`Applying ${plan.sets.size} product updates in one transaction`);
-        const res = await store.applyInventory({
-          clear: config.inventory.clearPreviousQuantities,
-          sets: [...plan.sets].map(([productId, v]) => ({ productId, ...v })),
-          protectedIds: [...plan.protectedIds],
-          at: clock().toISOString(),
-        });
+        log.progress(`Applying ${summary.matchedProducts} product updates in one transaction`);
+        const res = await stage.apply({ clear: config.inventory.clearPreviousQuantities, at: clock().toISOString() });
         summary.productsUpdated = res.updated;
         summary.cleared = res.cleared;
         summary.reindexQueued = res.reindexQueued;
       }
-      summary.status = plan.counts.invalid > 0 ? 'needs_attention' : 'success';
+      await stage.close();
+      summary.status = summary.counts.invalid > 0 ? 'needs_attention' : 'success';
       finish();
       if (runId !== undefined) {
         await store.finishRun(runId, {
@@ -214,6 +259,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       }
       return summary;
     } catch (caught) {
+      await report?.abandon();
+      await stage.close().catch(() => undefined);
       let err = caught;
       let interrupted = false;
       if (opts.signal?.aborted && !(err instanceof GuardTripped)) {
@@ -263,18 +310,19 @@ function runCounts(s: InventorySummary): Record<string, unknown> {
  * With clearing on, an empty feed or one that matches far fewer products than last time
  * would zero the webstore's stock. Refuse; --force overrides.
  */
-export async function guardAgainstWipe(store: Store, plan: InventoryPlan): Promise<void> {
-  if (plan.feedItems === 0) {
+export async function guardAgainstWipe(store: Store, feedItems: number, matched: number, reportPath?: string): Promise<void> {
+  const see = reportPath ? ` The plan is in ${reportPath}.` : '';
+  if (feedItems === 0) {
     throw new GuardTripped('The Lizzy feed is empty and clearPreviousQuantities is on: applying it would set every shelf quantity to 0. Nothing was changed.', {
       hint: 'If Lizzy really has no stock changes, run again with --force.',
     });
   }
   const last = await store.lastRun('inventory', { status: ['success', 'needs_attention'] });
   const before = Number(last?.counts.matchedProducts ?? 0);
-  if (before > 0 && plan.sets.size < before / 2) {
+  if (before > 0 && matched < before / 2) {
     throw new GuardTripped(
-      `The feed matches ${plan.sets.size} products, fewer than half of the ${before} the last successful run matched (${last!.startedAt}). With clearPreviousQuantities on, applying it would zero the rest. Nothing was changed.`,
-      { hint: 'Check the report and the vendor mappings; if the drop is real, run again with --force.' },
+      `The feed matches ${matched} products, fewer than half of the ${before} the last successful run matched (${last!.startedAt}). With clearPreviousQuantities on, applying it would zero the rest. Nothing was changed.`,
+      { hint: `Check the report and the vendor mappings; if the drop is real, run again with --force.${see}` },
     );
   }
 }

@@ -36,7 +36,7 @@ export interface LizzyClientOptions {
 
 /** Receives the feed's elements; begin() is called before each attempt, so a retry starts clean. */
 export interface FeedSink {
-  begin(): void;
+  begin(): void | Promise<void>;
   element(value: unknown, position: number): void | Promise<void>;
 }
 
@@ -85,7 +85,7 @@ export class LizzyClient {
   /** Stream /inventoryfeed into the sink. 204 is an empty feed. */
   async fetchInventoryFeed(modifiedSince: string, sink: FeedSink): Promise<{ items: number; status: number }> {
     return this.withRetries('inventory feed', async () => {
-      sink.begin();
+      await sink.begin();
       const stream = this.http.stream(this.url(PATHS.inventoryFeed), {
         searchParams: { payload: encodePayload(inventoryFeedPayload(modifiedSince)) },
       });

@@ -58,6 +58,13 @@ export class CsvReport {
     if (!this.stringifier.write(row)) await new Promise<void>((r) => this.stringifier.once('drain', r));
   }
 
+  /** Stop writing and remove the partial file. */
+  async abandon(): Promise<void> {
+    this.stringifier.end();
+    await this.done.catch(() => undefined);
+    rmSync(this.tmp, { force: true });
+  }
+
   async close(): Promise<string> {
     this.stringifier.end();
     try {

@@ -1,5 +1,6 @@
 import type {
   CatalogImportResult,
+  FeedStage,
   CatalogRow,
   InventoryWrite,
   InventoryWriteResult,
@@ -50,6 +51,8 @@ export interface Store extends OrderStore {
   // inventory
   /** Apply in one transaction: clear, set, queue for re-index. */
   applyInventory(write: InventoryWrite): Promise<InventoryWriteResult>;
+  /** A connection-local staging area for a streamed feed and its plan (see FeedStage). */
+  openFeedStage(): Promise<FeedStage>;
   reindexQueueSize(): Promise<number>;
 
   // runs

@@ -49,6 +49,8 @@ export interface CatalogImportResult {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Rows that repeat an earlier row's product key (the later row wins). */
+  duplicates: number;
 }
 
 /** What the applier needs from an inventory plan. */
@@ -91,4 +93,50 @@ export interface LockInfo {
   host: string;
   acquiredAt: string;
   heartbeatAt: string;
+}
+
+/** A feed item as staged (see FeedStage): what the planner needs, nothing more. */
+export interface StagedFeedItem {
+  position: number;
+  vendor: string | null;
+  itemNumber: string | null;
+  description: string | null;
+  quantity: number | null;
+  priceCents: number | null;
+  priceProblem: string | null;
+  invalid: string | null;
+  notes: string[];
+  /** Set by FeedStage.dedupe: the earlier items with the same vendor and item number. */
+  earlier?: Array<{ position: number; quantity?: number }>;
+}
+
+/**
+ * A feed staged in the store's connection-local temporary space, so that a pull's memory
+ * does not grow with the feed: items go in as they stream, come out de-duplicated in
+ * chunks, and the plan is staged the same way before one transaction applies it.
+ * Nothing staged is visible to other connections or survives close(); a dry run stays dry.
+ */
+export interface FeedStage {
+  /** Forget everything staged (a retried fetch starts clean). */
+  reset(): Promise<void>;
+  add(items: StagedFeedItem[]): Promise<void>;
+  /**
+   * Drop the items a later item with the same vendor and item number supersedes (the winner
+   * keeps their positions and quantities in `earlier`); returns how many were dropped.
+   */
+  dedupe(): Promise<number>;
+  /** Exact-match mapping rows (vendor → catalog + brand) for lookup(). */
+  setMappings(rows: Array<{ vendor: string; catalog: string; brand: string }>): Promise<void>;
+  /** The catalog products the staged items in [from, to] match through the mappings, by keyString. */
+  lookup(fromPosition: number, toPosition: number): Promise<Map<string, Product>>;
+  /** The staged items (after dedupe), in feed order, in chunks. */
+  winners(chunkSize: number): AsyncIterable<StagedFeedItem[]>;
+  count(): Promise<number>;
+  /** Stage plan results; a later set for the same product replaces an earlier one. */
+  addPlan(sets: Array<{ productId: number; qty: number; priceCents?: number }>, protectedIds: number[]): Promise<void>;
+  /** How many products the staged plan sets. */
+  planSize(): Promise<number>;
+  /** Apply the staged plan in one transaction: clear (if asked), set, queue for re-index. */
+  apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult>;
+  close(): Promise<void>;
 }

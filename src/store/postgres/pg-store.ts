@@ -14,6 +14,7 @@ import {
   brandOf,
   keyString,
   type CatalogImportResult,
+  type FeedStage,
   type CatalogRow,
   type InventoryWrite,
   type InventoryWriteResult,
@@ -26,6 +27,7 @@ import {
 } from '../types.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import * as orders from './pg-orders.js';
+import { PgFeedStage } from './pg-stage.js';
 
 // bigint columns hold cents and ids: well inside Number's safe range.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -131,7 +133,7 @@ export class PgStore implements Store {
   // ---- catalog --------------------------------------------------------------------------
 
   async importCatalog(batches: AsyncIterable<CatalogRow[]>): Promise<CatalogImportResult> {
-    const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0 };
+    const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
     const P = this.t('products');
     // One transaction for the whole file: a killed import leaves the catalog as it was.
     await this.tx(async (c) => {
@@ -173,8 +175,8 @@ export class PgStore implements Store {
         const inserted = ins.rowCount ?? 0;
         result.updated += updated;
         result.inserted += inserted;
-        // Rows that repeat a key inside the batch count as unchanged repeats, as in SQLite.
-        result.unchanged += rows.length - updated - inserted;
+        result.unchanged += list.length - updated - inserted;
+        result.duplicates += rows.length - list.length;
       }
     });
     return result;
@@ -278,40 +280,17 @@ export class PgStore implements Store {
   // ---- inventory ------------------------------------------------------------------------
 
   async applyInventory(w: InventoryWrite): Promise<InventoryWriteResult> {
-    return this.tx(async (c) => {
-      await c.query('CREATE TEMP TABLE plan_set (id bigint PRIMARY KEY, qty integer NOT NULL, price bigint) ON COMMIT DROP');
-      await c.query('CREATE TEMP TABLE plan_keep (id bigint PRIMARY KEY) ON COMMIT DROP');
-      await c.query('CREATE TEMP TABLE changed (id bigint PRIMARY KEY) ON COMMIT DROP');
-      await c.query('INSERT INTO plan_set (id, qty, price) SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[]) ON CONFLICT (id) DO UPDATE SET qty = excluded.qty, price = excluded.price', [
-        w.sets.map((s) => s.productId),
-        w.sets.map((s) => s.qty),
-        w.sets.map((s) => s.priceCents ?? null),
-      ]);
-      await c.query('INSERT INTO plan_keep (id) SELECT DISTINCT unnest($1::bigint[])', [w.protectedIds]);
-      let cleared = 0;
-      if (w.clear) {
-        await c.query(
-          `INSERT INTO changed (id) SELECT p.id FROM ${this.t('products')} p
-           WHERE p.shelf_qty <> 0 AND NOT EXISTS (SELECT 1 FROM plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM plan_keep k WHERE k.id = p.id)`,
-        );
-        cleared = (await c.query(`UPDATE ${this.t('products')} SET shelf_qty = 0, updated_at = $1 WHERE id IN (SELECT id FROM changed)`, [w.at])).rowCount ?? 0;
-      }
-      const upd = await c.query(
-        `UPDATE ${this.t('products')} p SET shelf_qty = s.qty, list_price_cents = coalesce(s.price, p.list_price_cents), updated_at = $1
-         FROM plan_set s
-         WHERE s.id = p.id AND (p.shelf_qty <> s.qty OR (s.price IS NOT NULL AND p.list_price_cents IS DISTINCT FROM s.price))
-         RETURNING p.id`,
-        [w.at],
-      );
-      const updated = upd.rowCount ?? 0;
-      if (updated > 0) await c.query('INSERT INTO changed (id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING', [upd.rows.map((r) => r.id)]);
-      const q = await c.query(
-        `INSERT INTO ${this.t('reindex_queue')} (product_id, queued_at) SELECT id, $1 FROM changed
-         ON CONFLICT (product_id) DO UPDATE SET queued_at = excluded.queued_at`,
-        [w.at],
-      );
-      return { updated, cleared, reindexQueued: q.rowCount ?? 0 };
-    });
+    const stage = await PgFeedStage.open(this);
+    try {
+      await stage.addPlan(w.sets, w.protectedIds);
+      return await stage.apply(w);
+    } finally {
+      await stage.close();
+    }
+  }
+
+  async openFeedStage(): Promise<FeedStage> {
+    return PgFeedStage.open(this);
   }
 
   async reindexQueueSize(): Promise<number> {

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+/**
+ * npm run bench: the performance figures of issue 7, on this machine, beside their limits.
+ * Not part of npm test. Needs the sqlite3 shell and GNU time (/usr/bin/time) for peak RSS.
+ *   S1  inventory pull, 1M-product catalog, 100k-item feed, clearing on   vs sqlite3 doing the same work
+ *   S2  the same with a 1M-item feed
+ *   catalog import of the 1M-product CSV                                  vs sqlite3 .import
+ *   order push of 2,000 orders, mock answering after 20 ms                vs requests x 20 ms
+ *   lizzy-sync --version                                                   vs node -e 0
+ * Only what is named runs when arguments are given: node bench/run.mjs s1 s2 import push startup
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { DATA, generate, MAPPED } from './generate.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin', 'lizzy-sync.js');
+const work = path.join(DATA, 'work');
+const KEY = 'bench-0000-1111-2222-333333333333';
+const only = new Set(process.argv.slice(2));
+const want = (x) => only.size === 0 || only.has(x);
+
+for (const tool of ['sqlite3', '/usr/bin/time']) {
+  if (spawnSync(tool, ['--version']).error) {
+    console.error(`bench needs ${tool} (Debian: apt-get install sqlite3 time)`);
+    process.exit(2);
+  }
+}
+
+/** Run a command under GNU time: wall seconds and peak RSS (MB). */
+function timed(cmd, args, opts = {}) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
+  const m = /TIME ([\d.]+) (\d+)\s*$/.exec(r.stderr);
+  if (!m) throw new Error(`no timing for ${cmd} ${args.join(' ')}: ${r.stderr.slice(-500)}`);
+  return { seconds: Number(m[1]), rssMb: Number(m[2]) / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function sqlite(db, script) {
+  return timed('sqlite3', [db], { input: script });
+}
+
+async function startMock(dataDir, extra = []) {
+  const p = spawn(process.execPath, [bin, 'mock-lizzy', '--port', '0', '--data', dataDir, '--api-key', KEY, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    createInterface({ input: p.stdout }).once('line', (l) => {
+      const m = /listening on (\S+)/.exec(l);
+      m ? resolve(m[1]) : reject(new Error(l));
+    });
+    p.once('exit', (c) => reject(new Error(`mock exited ${c}`)));
+  });
+  return { url, stop: () => p.kill('SIGTERM') };
+}
+
+function config(dir, baseUrl, db) {
+  const file = path.join(dir, 'lizzy-sync.yaml');
+  writeFileSync(
+    file,
+    `lizzy:
+  baseUrl: ${baseUrl}
+  webstoreId: 12345
+  timeoutSeconds: 600
+database:
+  sqlite: ${db}
+reports:
+  dir: ${path.join(dir, 'reports')}
+inventory:
+  clearPreviousQuantities: true
+runTimeoutMinutes: 60
+vendors:
+${MAPPED.map((b) => `  - vendor: ${b.vendor}\n    catalog: ${b.catalog}\n    ${b.catalog === 'aftermarket' ? 'distributor' : 'manufacturer'}: ${b.brand}\n    usePricing: true`).join('\n')}
+`,
+  );
+  return file;
+}
+
+const results = [];
+function row(name, ours, limit, limitLabel, target) {
+  const ratio = ours.seconds / limit;
+  results.push({ name, seconds: ours.seconds, rssMb: ours.rssMb, limit, limitLabel, ratio, target });
+  console.log(
+    `${name.padEnd(28)} ${ours.seconds.toFixed(2).padStart(7)} s  ${ours.rssMb === undefined ? '      ' : `${ours.rssMb.toFixed(0).padStart(5)} MB`}   ${limitLabel.padEnd(26)} ${limit.toFixed(2).padStart(7)} s   ratio ${ratio.toFixed(2)} (target ${target})`,
+  );
+}
+
+await generate();
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const env = { ...process.env, LIZZY_API_KEY: KEY, NO_COLOR: '1' };
+console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, sqlite3 ${execFileSync('sqlite3', ['--version'], { encoding: 'utf8' }).split(' ')[0]}`);
+
+// ---- catalog import -----------------------------------------------------------------------
+const base = path.join(work, 'base.db');
+const cfgDir = path.join(work, 'cfg');
+mkdirSync(cfgDir, { recursive: true });
+{
+  const imp = timed(process.execPath, [bin, '--config', config(cfgDir, 'http://127.0.0.1:9', base), 'catalog', 'import', path.join(DATA, 'catalog-1m.csv')], { env });
+  if (imp.status !== 0) throw new Error(`catalog import failed: ${imp.stderr}`);
+  const limitDb = path.join(work, 'import-limit.db');
+  const lim = sqlite(limitDb, `.import --csv ${path.join(DATA, 'catalog-1m.csv')} catalog_in\n`);
+  if (want('import')) row('catalog import 1M', imp, lim.seconds, 'sqlite3 .import', '<= 1.5');
+}
+
+// ---- inventory pull S1 / S2 ----------------------------------------------------------------
+for (const [label, feed] of [
+  ['s1', 'feed-100k'],
+  ['s2', 'feed-1m'],
+]) {
+  if (!want(label)) continue;
+  const dir = path.join(work, label);
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(path.join(DATA, `${feed}.json`), path.join(dir, 'lizzy-feed.json'));
+  const db = path.join(dir, 'pull.db');
+  copyFileSync(base, db);
+  const mock = await startMock(dir);
+  let ours;
+  try {
+    ours = timed(process.execPath, [bin, '--config', config(dir, mock.url, db), '--json', 'inventory', 'pull'], { env });
+  } finally {
+    mock.stop();
+  }
+  if (ours.status !== 0 && ours.status !== 1) throw new Error(`pull failed (${ours.status}): ${ours.stderr.slice(-2000)}`);
+  const limitDb = path.join(dir, 'limit.db');
+  copyFileSync(base, limitDb);
+  const lim = sqlite(
+    limitDb,
+    `.mode csv
+CREATE TEMP TABLE map (vendor TEXT, catalog TEXT, brand TEXT);
+.import --skip 1 ${path.join(DATA, 'vendors.csv')} map
+BEGIN;
+CREATE TEMP TABLE feed (vendor TEXT, item TEXT, qty INTEGER, price INTEGER);
+.import --skip 1 ${path.join(DATA, `${feed}.csv`)} feed
+UPDATE products SET shelf_qty = 0 WHERE shelf_qty <> 0;
+UPDATE products SET shelf_qty = f.qty, list_price_cents = f.price
+  FROM feed f JOIN map m ON m.vendor = f.vendor
+  WHERE products.catalog = m.catalog AND products.match_brand = m.brand AND products.part_number = f.item;
+COMMIT;
+`,
+  );
+  row(`${label.toUpperCase()} pull (${feed})`, ours, lim.seconds, 'sqlite3 import+UPDATE FROM', '<= 1.5');
+}
+
+// ---- order push ----------------------------------------------------------------------------
+if (want('push')) {
+  const dir = path.join(work, 'push');
+  mkdirSync(dir, { recursive: true });
+  const db = path.join(dir, 'push.db');
+  const mock = await startMock(dir, ['--delay-ms', '20']);
+  try {
+    const cfg = config(dir, mock.url, db);
+    const gen = await import(path.join(root, 'scripts', 'gen-fixtures.mjs'));
+    const now = new Date();
+    writeFileSync(path.join(dir, 'orders.json'), JSON.stringify(gen.makeOrders(now, 2000, { staleShare: 0, maxAgeHours: 72, firstOrderNumber: 500001 })));
+    const imp = spawnSync(process.execPath, [bin, '--config', cfg, 'orders', 'import', path.join(dir, 'orders.json')], { env, encoding: 'utf8' });
+    if (imp.status !== 0) throw new Error(`orders import failed: ${imp.stderr}`);
+    const ours = timed(process.execPath, [bin, '--config', cfg, '--json', 'orders', 'push'], { env });
+    const json = JSON.parse(ours.stdout);
+    const floor = (json.requests * 20) / 1000;
+    row(`order push 2,000 (${json.requests} req)`, ours, floor, 'requests x 20 ms', '<= 1.15');
+  } finally {
+    mock.stop();
+  }
+}
+
+// ---- start-up ------------------------------------------------------------------------------
+if (want('startup')) {
+  const median = (f) => {
+    const xs = Array.from({ length: 15 }, f).sort((a, b) => a - b);
+    return xs[7];
+  };
+  const t = (args) => () => {
+    const s = process.hrtime.bigint();
+    spawnSync(process.execPath, args);
+    return Number(process.hrtime.bigint() - s) / 1e9;
+  };
+  const ours = median(t([bin, '--version']));
+  const node = median(t(['-e', '0']));
+  row('lizzy-sync --version', { seconds: ours }, node, 'node -e 0', '<= 2');
+}
+
+writeFileSync(path.join(DATA, 'results.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));

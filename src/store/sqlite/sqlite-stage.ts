@@ -1,0 +1,208 @@
+/**
+ * FeedStage for SQLite: TEMP tables on this connection (temp_store is FILE, so a big feed
+ * goes to a temporary file, not to memory). Inventory apply lives here too: one IMMEDIATE
+ * transaction of set-based statements over the staged plan.
+ */
+import type Database from 'better-sqlite3';
+import { keyString, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
+
+type DB = Database.Database;
+
+interface ProductRow {
+  id: number;
+  catalog: Product['catalog'];
+  distributor: string | null;
+  manufacturer: string | null;
+  match_brand: string;
+  part_number: string;
+  description: string | null;
+  list_price_cents: number | null;
+  shelf_qty: number;
+}
+
+interface Row {
+  earlier?: string | null;
+  position: number;
+  vendor: string | null;
+  item: string | null;
+  description: string | null;
+  qty: number | null;
+  price: number | null;
+  price_problem: string | null;
+  invalid: string | null;
+  notes: string | null;
+}
+
+const toItem = (r: Row): StagedFeedItem => ({
+  position: r.position,
+  vendor: r.vendor,
+  itemNumber: r.item,
+  description: r.description,
+  quantity: r.qty,
+  priceCents: r.price,
+  priceProblem: r.price_problem,
+  invalid: r.invalid,
+  notes: r.notes ? (JSON.parse(r.notes) as string[]) : [],
+  earlier: parseEarlier(r.earlier ?? null),
+});
+
+function parseEarlier(text: string | null): Array<{ position: number; quantity?: number }> | undefined {
+  if (!text) return undefined;
+  return text
+    .split(',')
+    .map((p) => {
+      const [pos, qty] = p.split(':');
+      return qty === '' || qty === undefined ? { position: Number(pos) } : { position: Number(pos), quantity: Number(qty) };
+    })
+    .sort((a, b) => a.position - b.position);
+}
+
+
+export function createPlanTables(db: DB): void {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS plan_set (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL, price INTEGER)');
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS plan_keep (id INTEGER PRIMARY KEY)');
+}
+
+/** Apply temp.plan_set / temp.plan_keep; the caller holds the transaction. */
+export function applyPlanTables(db: DB, w: { clear: boolean; at: string }): InventoryWriteResult {
+  const queue = `ON CONFLICT (product_id) DO UPDATE SET queued_at = excluded.queued_at`;
+  const notPlanned = `NOT EXISTS (SELECT 1 FROM temp.plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM temp.plan_keep k WHERE k.id = p.id)`;
+  let cleared = 0;
+  if (w.clear) {
+    db.prepare(`INSERT INTO reindex_queue (product_id, queued_at) SELECT p.id, ? FROM products p WHERE p.shelf_qty <> 0 AND ${notPlanned} ${queue}`).run(w.at);
+    cleared = db.prepare(`UPDATE products AS p SET shelf_qty = 0, updated_at = ? WHERE p.shelf_qty <> 0 AND ${notPlanned}`).run(w.at).changes;
+  }
+  const differs = `(p.shelf_qty <> s.qty OR (s.price IS NOT NULL AND p.list_price_cents IS NOT s.price))`;
+  db.prepare(`INSERT INTO reindex_queue (product_id, queued_at) SELECT p.id, ? FROM products p JOIN temp.plan_set s ON s.id = p.id WHERE ${differs} ${queue}`).run(w.at);
+  const updated = db
+    .prepare(
+      `UPDATE products AS p SET shelf_qty = s.qty, list_price_cents = coalesce(s.price, p.list_price_cents), updated_at = ?
+       FROM temp.plan_set s WHERE s.id = p.id AND ${differs}`,
+    )
+    .run(w.at).changes;
+  return { updated, cleared, reindexQueued: cleared + updated };
+}
+
+export class SqliteFeedStage implements FeedStage {
+  constructor(private readonly db: DB) {
+    db.pragma('temp_store = FILE');
+    db.exec('DROP TABLE IF EXISTS temp.feed_stage');
+    db.exec(`CREATE TEMP TABLE feed_stage (position INTEGER PRIMARY KEY, vendor TEXT, item TEXT, description TEXT, qty INTEGER, price INTEGER,
+      price_problem TEXT, invalid TEXT, notes TEXT, earlier TEXT)`);
+    db.exec('DROP TABLE IF EXISTS temp.vmap');
+    db.exec('CREATE TEMP TABLE vmap (vendor TEXT NOT NULL, catalog TEXT NOT NULL, brand TEXT NOT NULL)');
+    createPlanTables(db);
+    db.exec('DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
+  }
+
+  private indexed = false;
+
+  async reset(): Promise<void> {
+    this.db.exec('DELETE FROM temp.feed_stage; DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
+    this.db.exec('DROP INDEX IF EXISTS temp.feed_stage_key');
+    this.indexed = false;
+  }
+
+  async add(items: StagedFeedItem[]): Promise<void> {
+    const ins = this.db.prepare('INSERT INTO temp.feed_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const it of items) {
+        ins.run(it.position, it.vendor, it.itemNumber, it.description, it.quantity, it.priceCents, it.priceProblem, it.invalid, it.notes.length ? JSON.stringify(it.notes) : null, null);
+      }
+    })();
+  }
+
+  private index(): void {
+    if (this.indexed) return;
+    // Built once after loading: cheaper than maintaining it row by row.
+    this.db.exec('CREATE INDEX IF NOT EXISTS temp.feed_stage_key ON feed_stage (vendor, item, position)');
+    this.indexed = true;
+  }
+
+  async dedupe(): Promise<number> {
+    this.index();
+    const db = this.db;
+    const later = `EXISTS (SELECT 1 FROM temp.feed_stage g WHERE g.vendor = f.vendor AND g.item = f.item AND g.position > f.position)`;
+    return db.transaction(() => {
+      db.exec(`UPDATE temp.feed_stage AS f SET earlier =
+                 (SELECT group_concat(g.position || ':' || coalesce(g.qty, '')) FROM temp.feed_stage g
+                   WHERE g.vendor = f.vendor AND g.item = f.item AND g.position < f.position)
+               WHERE f.vendor <> '' AND f.item <> '' AND NOT ${later}
+                 AND EXISTS (SELECT 1 FROM temp.feed_stage g WHERE g.vendor = f.vendor AND g.item = f.item AND g.position < f.position)`);
+      return db.prepare(`DELETE FROM temp.feed_stage AS f WHERE f.vendor <> '' AND f.item <> '' AND ${later}`).run().changes;
+    })();
+  }
+
+  async setMappings(rows: Array<{ vendor: string; catalog: string; brand: string }>): Promise<void> {
+    const ins = this.db.prepare('INSERT INTO temp.vmap VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM temp.vmap');
+      for (const r of rows) ins.run(r.vendor, r.catalog, r.brand);
+    })();
+  }
+
+  async lookup(fromPosition: number, toPosition: number): Promise<Map<string, Product>> {
+    const rows = this.db
+      .prepare(
+        `SELECT p.id, p.catalog, p.distributor, p.manufacturer, p.match_brand, p.part_number, p.description, p.list_price_cents, p.shelf_qty
+         FROM temp.feed_stage f CROSS JOIN temp.vmap m CROSS JOIN products p
+         WHERE f.position BETWEEN ? AND ? AND m.vendor = f.vendor
+           AND p.catalog = m.catalog AND p.match_brand = m.brand AND p.part_number = f.item`,
+      )
+      .all(fromPosition, toPosition) as ProductRow[];
+    const out = new Map<string, Product>();
+    for (const r of rows) {
+      out.set(keyString({ catalog: r.catalog, brand: r.match_brand, partNumber: r.part_number }), {
+        id: r.id,
+        catalog: r.catalog,
+        distributor: r.distributor,
+        manufacturer: r.manufacturer,
+        partNumber: r.part_number,
+        description: r.description,
+        listPriceCents: r.list_price_cents,
+        shelfQty: r.shelf_qty,
+      });
+    }
+    return out;
+  }
+
+  async *winners(chunkSize: number): AsyncIterable<StagedFeedItem[]> {
+    this.index();
+    const page = this.db.prepare<[number, number], Row>(
+      `SELECT * FROM temp.feed_stage WHERE position > ? ORDER BY position LIMIT ?`,
+    );
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, chunkSize);
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.position;
+      yield rows.map(toItem);
+    }
+  }
+
+  async count(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM temp.feed_stage').get() as { n: number }).n;
+  }
+
+  async addPlan(sets: Array<{ productId: number; qty: number; priceCents?: number }>, protectedIds: number[]): Promise<void> {
+    const set = this.db.prepare('INSERT OR REPLACE INTO temp.plan_set (id, qty, price) VALUES (?, ?, ?)');
+    const keep = this.db.prepare('INSERT OR IGNORE INTO temp.plan_keep (id) VALUES (?)');
+    this.db.transaction(() => {
+      for (const s of sets) set.run(s.productId, s.qty, s.priceCents ?? null);
+      for (const id of protectedIds) keep.run(id);
+    })();
+  }
+
+  async planSize(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM temp.plan_set').get() as { n: number }).n;
+  }
+
+  async apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult> {
+    return this.db.transaction(() => applyPlanTables(this.db, w)).immediate();
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.db.exec('DROP TABLE IF EXISTS temp.feed_stage; DROP TABLE IF EXISTS temp.vmap; DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
+  }
+}
