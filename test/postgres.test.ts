@@ -81,6 +81,26 @@ describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
     expect(new Set(all).size).toBe(50);
   });
 
+  it('every diagnostic command runs on PostgreSQL (none ends as an internal error)', async () => {
+    const ctx = await setup();
+    const env = { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) };
+    expect((await runCli(['--config', ctx.config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], env)).code).toBe(0);
+    const v = await runCli(['--config', ctx.config, '--json', 'mappings', 'validate', '--feed', path.join(FIXTURES, 'lizzy-feed.json')], env);
+    expect(v.code, v.stderr).toBe(1);
+    expect(JSON.parse(v.stdout).nearMisses.map((n: { feedName: string }) => n.feedName).sort()).toEqual(['HONDA ', 'Tucker Rocky']);
+    const live = await runCli(['--config', ctx.config, 'mappings', 'validate'], env);
+    expect(live.code, live.stderr).toBe(1);
+    expect((await runCli(['--config', ctx.config, 'inventory', 'pull'], env)).code).toBe(1);
+    const st = await runCli(['--config', ctx.config, '--json', 'status'], env);
+    expect([0, 1]).toContain(st.code);
+    expect(JSON.parse(st.stdout).inventory.lastRun.status).toBe('needs_attention');
+    const ex = await runCli(['--config', ctx.config, 'explain', '--vendor', 'HONDA', '--item', '17210-KYJ-901'], env);
+    expect([0, 1], ex.stderr).toContain(ex.code);
+    const cc = await runCli(['--config', ctx.config, 'config', 'check', '--offline'], env);
+    expect([0, 1], cc.stderr).toContain(cc.code);
+    for (const r of [v, live, st, ex, cc]) expect(r.stderr).not.toContain('internal error');
+  });
+
   it('migrations run once when several processes start together', async () => {
     const ctx = await setup();
     const schema = /schema: (\S+)/.exec(ctx.store.yaml)![1]!;

@@ -269,10 +269,10 @@ export class PgStore implements Store {
 
   async brands(): Promise<{ distributors: string[]; manufacturers: string[] }> {
     const d = await this.pool.query(
-      `SELECT DISTINCT match_brand AS b FROM ${this.t('products')} WHERE catalog = 'aftermarket' UNION SELECT abbreviation FROM ${this.t('distributors')} ORDER BY 1 COLLATE "C"`,
+      `SELECT b FROM (SELECT DISTINCT match_brand AS b FROM ${this.t('products')} WHERE catalog = 'aftermarket' UNION SELECT abbreviation FROM ${this.t('distributors')}) u ORDER BY b COLLATE "C"`,
     );
     const m = await this.pool.query(
-      `SELECT DISTINCT match_brand AS b FROM ${this.t('products')} WHERE catalog <> 'aftermarket' UNION SELECT name FROM ${this.t('manufacturers')} ORDER BY 1 COLLATE "C"`,
+      `SELECT b FROM (SELECT DISTINCT match_brand AS b FROM ${this.t('products')} WHERE catalog <> 'aftermarket' UNION SELECT name FROM ${this.t('manufacturers')}) u ORDER BY b COLLATE "C"`,
     );
     return { distributors: d.rows.map((r) => r.b), manufacturers: m.rows.map((r) => r.b) };
   }
