@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../src/lizzy/mock/server.js';
-import { API_KEY, cliEnv, FIXTURES, mockNext, readCsvFile, runCli, startMock, tempDir, writeConfig } from './helpers.js';
+import { API_KEY, cliEnv, DEFAULT_VENDORS, FIXTURES, mockNext, readCsvFile, runCli, startMock, tempDir, writeConfig } from './helpers.js';
 import { storeFor, STORES, type StoreHandle, type StoreKind } from './stores.js';
 
 // Thursday 2026-12-03 10:00 PST.
@@ -86,8 +86,8 @@ describe('inventory pull on the sample data', () => {
     expect(row('private|RIVERSIDE MOTO|RM-1099').description).toBe('=SUM(A1:A9) Sticker Pack');
 
     const files = reports(ctx);
-    expect(files).toHaveLength(2);
-    const rep = readCsvFile(path.join(ctx.dir, 'reports', files.find((f) => !f.includes('unrecognized'))!));
+    expect(files).toHaveLength(3);
+    const rep = readCsvFile(path.join(ctx.dir, 'reports', files.find((f) => !f.includes('unrecognized') && !f.includes('cleared'))!));
     expect(Object.keys(rep[0]!)).toEqual(['vendor', 'item_number', 'status', 'catalog', 'match_key', 'old_qty', 'new_qty', 'old_price', 'new_price', 'note']);
     const count = (s: string) => rep.filter((x) => x.status === s).length;
     expect([count('updated'), count('unchanged'), count('not_found'), count('unrecognized_vendor'), count('invalid')]).toEqual([4645, 410, 290, 220, 19]);
@@ -113,6 +113,13 @@ describe('inventory pull on the sample data', () => {
     expect(j).toMatchObject({ job: 'inventory', dryRun: true, status: 'needs_attention', feedItems: 5614, duplicates: 30, matchedProducts: 5055 });
     expect(j.counts).toEqual({ updated: 4645, unchanged: 410, not_found: 290, unrecognized_vendor: 220, invalid: 19 });
     expect(j.reportPath).toMatch(/-DRY-RUN\.csv$/);
+    // The dry run says how many products clearing would zero, and which.
+    expect(j.cleared).toBe(285);
+    expect(j.clearedReportPath).toMatch(/-cleared-DRY-RUN\.csv$/);
+    const cleared = readCsvFile(j.clearedReportPath);
+    expect(cleared).toHaveLength(285);
+    expect(cleared[0]).toMatchObject({ new_qty: '0', note: 'DRY RUN: would be cleared' });
+    expect(Number(cleared[0]!.old_qty)).toBeGreaterThan(0);
     expect(readCsvFile(j.reportPath)[0]!.note).toMatch(/^DRY RUN: not applied/);
     expect(await exportCatalog(ctx)).toEqual(before);
     expect(await runs(ctx)).toEqual([]);
@@ -124,6 +131,7 @@ describe('inventory pull on the sample data', () => {
     expect(j).toMatchObject({ ok: true, exitCode: 1, status: 'needs_attention', productsUpdated: 4645, modifiedSince: '2026-11-02' });
     expect(j.cleared).toBe(285);
     expect(j.reindexQueued).toBe(4645 + 285);
+    expect(readCsvFile(j.clearedReportPath)).toHaveLength(285);
     expect(j.unrecognizedVendors[0]).toEqual({ vendor: 'DRAG SPECIALTIES', items: 120 });
     expect(existsSync(j.reportPath)).toBe(true);
   });
@@ -251,6 +259,28 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     const f = await pull(ctx, ['--force', '--json']);
     expect(f.code).toBe(0);
     expect([...(await exportCatalog(ctx)).values()].every((x) => x.shelf_qty === '0')).toBe(true);
+  });
+
+  it('refuses to zero a distributor whose mapping stopped matching (a vendor name edited into the wrong case)', async () => {
+    ctx = await setup();
+    expect((await pull(ctx)).code).toBe(1);
+    const before = await exportCatalog(ctx);
+    writeFileSync(ctx.config, readFileSync(ctx.config, 'utf8').replace('- vendor: PARTS UNLIMITED', '- vendor: Parts Unlimited'));
+    const r = await pull(ctx);
+    expect(r.code, r.stdout).toBe(3);
+    expect(r.stderr).toMatch(/vendors\[0\] \(line \d+\) "Parts Unlimited" → aftermarket PU matches no product now \(it matched \d+ in the last successful run\); the feed sends "PARTS UNLIMITED" \(1400 items\): vendor names must match exactly/);
+    expect(r.stderr).toContain('Nothing was changed');
+    expect(await exportCatalog(ctx)).toEqual(before);
+    expect((await pull(ctx, ['--force'])).code).toBe(1);
+  });
+
+  it('refuses on the first run too when a mapping matches nothing and the feed sends a near-miss spelling', async () => {
+    ctx = await setup({ vendorsYaml: DEFAULT_VENDORS.replace('- vendor: HONDA', '- vendor: Honda') });
+    const before = await exportCatalog(ctx);
+    const r = await pull(ctx);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('"Honda" → oem HONDA matches no product now; the feed sends "HONDA" (');
+    expect(await exportCatalog(ctx)).toEqual(before);
   });
 
   it('refuses a feed that matches fewer than half the products of the last successful run', async () => {

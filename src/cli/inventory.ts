@@ -68,7 +68,13 @@ export function printPullSummary(s: InventorySummary, flags: GlobalOptions): voi
   out(`  Lizzy feed: ${fmtInt(s.feedItems)} items changed since ${s.modifiedSince}${s.duplicates ? ` (${fmtInt(s.duplicates)} duplicates: the later one kept)` : ''}`);
   const width = Math.max(...Object.values(LABELS).map((l) => l.length));
   for (const st of STATUSES) out(`  ${LABELS[st].padEnd(width)}  ${fmtInt(s.counts[st]).padStart(8)}`);
-  out(`  Products matched: ${fmtInt(s.matchedProducts)}${s.dryRun ? '' : `, changed: ${fmtInt(s.productsUpdated)}, cleared to 0: ${fmtInt(s.cleared)}, queued for re-index: ${fmtInt(s.reindexQueued)}`}`);
+  out(
+    `  Products matched: ${fmtInt(s.matchedProducts)}${
+      s.dryRun
+        ? `, would be cleared to 0: ${fmtInt(s.cleared)}`
+        : `, changed: ${fmtInt(s.productsUpdated)}, cleared to 0: ${fmtInt(s.cleared)}, queued for re-index: ${fmtInt(s.reindexQueued)}`
+    }`,
+  );
   if (s.unrecognizedVendors.length > 0) {
     const top = s.unrecognizedVendors.slice(0, 8).map((v) => `${JSON.stringify(v.vendor)} (${fmtInt(v.items)}${v.suggestion ? `; did you mean ${JSON.stringify(v.suggestion)}?` : ''})`);
     const more = s.unrecognizedVendors.length > 8 ? `, and ${s.unrecognizedVendors.length - 8} more` : '';
@@ -76,6 +82,7 @@ export function printPullSummary(s: InventorySummary, flags: GlobalOptions): voi
   }
   if (s.reportPath) out(`  Report: ${s.reportPath}`);
   if (s.vendorsReportPath) out(`  Unrecognized vendors: ${s.vendorsReportPath}`);
+  if (s.clearedReportPath) out(`  ${s.dryRun ? 'Would be cleared' : 'Cleared'}: ${s.clearedReportPath}`);
 }
 
 export async function inventoryFetchCommand(flags: GlobalOptions & { out: string }): Promise<number> {

@@ -23,7 +23,7 @@ import {
   type NormalisedCandidates,
   type VendorCount,
 } from './plan.js';
-import { InventoryReportWriter } from './report.js';
+import { InventoryReportWriter, writeClearedReport } from './report.js';
 
 /** Feed items per staging insert, and per planning chunk: memory is bounded by these. */
 const STAGE_BATCH = 5000;
@@ -59,7 +59,11 @@ export interface InventorySummary {
   reindexQueued: number;
   reportPath?: string;
   vendorsReportPath?: string;
+  /** With clearing on: the products zeroed (or, dry run, that would be). */
+  clearedReportPath?: string;
   unrecognizedVendors: VendorCount[];
+  /** Products matched per mapping target ("aftermarket PU"). */
+  matchedByMapping?: Record<string, number>;
   error?: { type: string; message: string; hint?: string };
 }
 
@@ -209,6 +213,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       );
       report = new InventoryReportWriter(config.reports.dir, started, !!opts.dryRun);
       const unrecognized = new Map<string, VendorCount>();
+      const matchedByMapping: Record<string, number> = Object.fromEntries(config.vendors.map((m) => [mappingKey(m), 0]));
+      summary.matchedByMapping = matchedByMapping;
       for await (const chunk of stage.winners(PLAN_CHUNK)) {
         const items = chunk.map(fromStaged);
         // Exact matches come from one join per chunk; rows with partNumbers rules look up their own way.
@@ -220,6 +226,11 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
           const v = unrecognized.get(u.vendor);
           if (v) v.items += u.items;
           else unrecognized.set(u.vendor, { ...u });
+        }
+        for (const r of plan.rows) {
+          if (r.mapping === undefined) continue;
+          const k = mappingKey(config.vendors[r.mapping]!);
+          if (r.productId !== undefined) matchedByMapping[k] = (matchedByMapping[k] ?? 0) + 1;
         }
         await report.rows(plan.rows);
         await stage.addPlan(
@@ -236,8 +247,17 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       summary.vendorsReportPath = reports.vendorsPath;
 
       // 3. Guard, then apply the staged plan in one transaction.
-      if (config.inventory.clearPreviousQuantities && !opts.force) await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts, summary.reportPath);
+      if (config.inventory.clearPreviousQuantities && !opts.force) {
+        await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts, summary.reportPath);
+        await guardAgainstLostMappings(store, config.vendors, matchedByMapping, summary.unrecognizedVendors, summary.reportPath);
+      }
       if (opts.signal?.aborted) throw new RunTimeout('The inventory run hit its deadline before applying; nothing was changed.');
+      if (config.inventory.clearPreviousQuantities) {
+        // List who loses stock before it happens (and in a dry run, who would).
+        const cleared = await writeClearedReport(summary.reportPath, (after) => stage.clearable(after, 5000), !!opts.dryRun);
+        summary.clearedReportPath = cleared?.path;
+        if (opts.dryRun) summary.cleared = cleared?.count ?? 0;
+      }
       if (!opts.dryRun) {
         log.progress(`Applying ${summary.matchedProducts} product updates in one transaction`);
         const res = await stage.apply({ clear: config.inventory.clearPreviousQuantities, at: clock().toISOString() });
@@ -295,6 +315,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
 
 function runCounts(s: InventorySummary): Record<string, unknown> {
   return {
+    matchedByMapping: s.matchedByMapping ?? {},
     ...s.counts,
     feedItems: s.feedItems,
     duplicates: s.duplicates,
@@ -325,4 +346,49 @@ export async function guardAgainstWipe(store: Store, feedItems: number, matched:
       { hint: `Check the report and the vendor mappings; if the drop is real, run again with --force.${see}` },
     );
   }
+}
+
+/**
+ * What a mapping row feeds: a catalog and distributor/manufacturer. The run log keeps the
+ * products matched per target, so a renamed vendor row is still compared with its past.
+ */
+export function mappingKey(m: VendorMapping): string {
+  return `${m.catalog} ${productKeyFor(m, '').brand}`;
+}
+
+/**
+ * With clearing on, a mapping row that suddenly matches nothing would zero that whole
+ * distributor's or manufacturer's stock: typically a vendor name edited into the wrong case,
+ * or renamed in Lizzy. Refuse when a row matched products in the last successful run and
+ * matches none now, or matches none while the feed sends a near-miss spelling of its name.
+ */
+export async function guardAgainstLostMappings(
+  store: Store,
+  mappings: VendorMapping[],
+  matchedByMapping: Record<string, number>,
+  unrecognized: VendorCount[],
+  reportPath?: string,
+): Promise<void> {
+  const last = await store.lastRun('inventory', { status: ['success', 'needs_attention'] });
+  const before = (last?.counts.matchedByMapping ?? {}) as Record<string, number>;
+  const problems: string[] = [];
+  for (const m of mappings) {
+    const k = mappingKey(m);
+    if ((matchedByMapping[k] ?? 0) > 0) continue;
+    const near = unrecognized.find((u) => u.suggestion === m.vendor);
+    const prev = Number(before[k] ?? 0);
+    if (prev === 0 && !near) continue;
+    problems.push(
+      `vendors[${m.index}] (line ${m.line}) "${m.vendor}" → ${k} matches no product now` +
+        (prev > 0 ? ` (it matched ${prev} in the last successful run)` : '') +
+        (near ? `; the feed sends "${near.vendor}" (${near.items} items): vendor names must match exactly` : '; no feed item names this vendor'),
+    );
+  }
+  if (problems.length === 0) return;
+  throw new GuardTripped(
+    `clearPreviousQuantities is on, and applying this feed would zero every product of ${problems.length === 1 ? 'a mapping that' : `${problems.length} mappings that`} no longer match${problems.length === 1 ? 'es' : ''}: ${problems.join('; ')}. Nothing was changed.`,
+    {
+      hint: `Fix the vendor name in the config (lizzy-sync mappings validate shows the exact spelling), or run again with --force if the vendor really has nothing in Lizzy any more.${reportPath ? ` The plan is in ${reportPath}.` : ''}`,
+    },
+  );
 }

@@ -59,3 +59,27 @@ export class InventoryReportWriter {
     await this.csv.abandon();
   }
 }
+
+/** The products a pull with clearing zeroes (or, in a dry run, would zero): who lost stock, and how much. */
+export async function writeClearedReport(
+  reportPath: string,
+  pages: (afterId: number) => Promise<Array<{ id: number; catalog: string; brand: string; partNumber: string; qty: number }>>,
+  dryRun: boolean,
+): Promise<{ path: string; count: number } | undefined> {
+  let after = 0;
+  let count = 0;
+  let csv: CsvReport | undefined;
+  const file = reportPath.replace(/(-DRY-RUN)?\.csv$/, '-cleared$1.csv');
+  for (;;) {
+    const rows = await pages(after);
+    if (rows.length === 0) break;
+    csv ??= new CsvReport(file, ['catalog', 'brand', 'part_number', 'old_qty', 'new_qty', 'note']);
+    for (const r of rows) {
+      await csv.write({ catalog: r.catalog, brand: r.brand, part_number: r.partNumber, old_qty: r.qty, new_qty: 0, note: dryRun ? 'DRY RUN: would be cleared' : 'cleared: not in the feed' });
+    }
+    count += rows.length;
+    after = rows[rows.length - 1]!.id;
+  }
+  if (!csv) return undefined;
+  return { path: await csv.close(), count };
+}

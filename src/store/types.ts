@@ -136,6 +136,8 @@ export interface FeedStage {
   addPlan(sets: Array<{ productId: number; qty: number; priceCents?: number }>, protectedIds: number[]): Promise<void>;
   /** How many products the staged plan sets. */
   planSize(): Promise<number>;
+  /** With clearing on: the in-stock products the plan neither sets nor protects, by id, a page at a time. */
+  clearable(afterId: number, limit: number): Promise<Array<{ id: number; catalog: string; brand: string; partNumber: string; qty: number }>>;
   /** Apply the staged plan in one transaction: clear (if asked), set, queue for re-index. */
   apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult>;
   close(): Promise<void>;

@@ -154,6 +154,17 @@ export class PgFeedStage implements FeedStage {
     return rows[0].n;
   }
 
+  async clearable(afterId: number, limit: number) {
+    const { rows } = await this.c.query(
+      `SELECT p.id, p.catalog, p.match_brand AS brand, p.part_number AS "partNumber", p.shelf_qty AS qty FROM ${this.s.t('products')} p
+       WHERE p.id > $1 AND p.shelf_qty <> 0
+         AND NOT EXISTS (SELECT 1 FROM plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM plan_keep k WHERE k.id = p.id)
+       ORDER BY p.id LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows as Array<{ id: number; catalog: string; brand: string; partNumber: string; qty: number }>;
+  }
+
   async apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult> {
     await this.c.query('BEGIN');
     try {

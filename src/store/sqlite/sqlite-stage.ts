@@ -197,6 +197,17 @@ export class SqliteFeedStage implements FeedStage {
     return (this.db.prepare('SELECT count(*) AS n FROM temp.plan_set').get() as { n: number }).n;
   }
 
+  async clearable(afterId: number, limit: number) {
+    return this.db
+      .prepare(
+        `SELECT p.id, p.catalog, p.match_brand AS brand, p.part_number AS partNumber, p.shelf_qty AS qty FROM products p
+         WHERE p.id > ? AND p.shelf_qty <> 0
+           AND NOT EXISTS (SELECT 1 FROM temp.plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM temp.plan_keep k WHERE k.id = p.id)
+         ORDER BY p.id LIMIT ?`,
+      )
+      .all(afterId, limit) as Array<{ id: number; catalog: string; brand: string; partNumber: string; qty: number }>;
+  }
+
   async apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult> {
     return this.db.transaction(() => applyPlanTables(this.db, w)).immediate();
   }
