@@ -31,7 +31,7 @@ export async function withJobLock<T>(
   if (!got.acquired) {
     const h = got.holder;
     throw new LockHeld(`Another ${job} run holds the lock: pid ${h.pid} on ${h.host}, since ${h.acquiredAt} (last heartbeat ${h.heartbeatAt}).`, {
-      hint: 'Wait for it to finish. A lock whose holder died is taken over automatically after 2 minutes.',
+      hint: 'Wait for it to finish. A lock whose holder died is taken over automatically: at once on this machine, after 2 minutes without a heartbeat from another one.',
     });
   }
   if (got.tookOverFrom) {

@@ -93,6 +93,14 @@ describe('the --scheduled gate', () => {
     expect(at('2026-12-06T04:00:00Z', eveSun).due).toBe(true);
   });
 
+  it('names the next run that will really happen (not a disabled day, not a retry slot after a success)', () => {
+    const weekdays = config('inventory:\n  disabledDays: [saturday, sunday]\n');
+    // Saturday 04:00 PST: disabled; next is Monday 04:00.
+    expect(at('2026-12-05T12:00:30Z', weekdays).reason).toContain('next run 2026-12-07 04:00 PST');
+    // Friday 05:00 after Friday's success: next is Monday 04:00, not Saturday.
+    expect(at('2026-12-04T13:00:30Z', weekdays, '2026-12-04T12:00:05Z').reason).toContain('next run 2026-12-07 04:00 PST');
+  });
+
   it('lets order push run every hour', () => {
     expect(gate(c, 'orders', new Date('2026-12-03T18:20:00Z'), null).due).toBe(true);
   });

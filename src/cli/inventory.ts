@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { requireApiKey } from '../config/load.js';
-import { EXIT } from '../errors.js';
+import { EXIT, InputError } from '../errors.js';
 import type { InventorySummary } from '../inventory/pull.js';
 import { STATUSES } from '../inventory/plan.js';
 import { cliClock, loadCliConfig } from './context.js';
@@ -94,7 +94,10 @@ export async function inventoryFetchCommand(flags: GlobalOptions & { out: string
   const since = modifiedSinceFor(config, clock());
   const client = clientFor(config, apiKey, AbortSignal.timeout(config.runTimeoutMinutes * 60_000));
   const file = path.resolve(flags.out);
-  await mkdir(path.dirname(file), { recursive: true });
+  const dir = path.dirname(file);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError(`--out ${flags.out}: the folder ${dir} does not exist.`, { hint: 'Create it first, or write the feed somewhere else.' });
+  }
   // Collect first: a failed fetch must not leave a half-written feed file behind.
   let elements: string[] = [];
   const res = await client.fetchInventoryFeed(since, {
@@ -109,7 +112,9 @@ export async function inventoryFetchCommand(flags: GlobalOptions & { out: string
   ws.write('[\n');
   elements.forEach((e, i) => ws.write(`${e}${i < elements.length - 1 ? ',' : ''}\n`));
   ws.end(']\n');
-  await finished(ws);
+  await finished(ws).catch((e: Error) => {
+    throw new InputError(`Cannot write ${file}: ${e.message}`);
+  });
   log.stop();
   if (flags.json) printJson({ ok: true, file, items: res.items, modifiedSince: since });
   else out(`Saved ${fmtInt(res.items)} feed items (changed since ${since}) to ${file}`);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { out, err } from './output.js';
@@ -20,6 +21,7 @@ export async function mockLizzyCommand(flags: MockFlags): Promise<number> {
   const delayMs = flags.delayMs === undefined ? 0 : Number(flags.delayMs);
   if (!Number.isFinite(delayMs) || delayMs < 0) throw new UsageError(`--delay-ms ${flags.delayMs} is not a number of milliseconds.`);
   const { startMockLizzy } = await import('../lizzy/mock/server.js');
+  if (flags.data && !existsSync(flags.data)) throw new UsageError(`--data ${flags.data}: no such folder (it should hold lizzy-feed.json).`);
   const mock = await startMockLizzy({
     port,
     dataDir: flags.data ? path.resolve(flags.data) : undefined,
@@ -28,6 +30,10 @@ export async function mockLizzyCommand(flags: MockFlags): Promise<number> {
     delayMs,
     submitNoContent: flags.noContent,
     log: (l) => err(l),
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') throw new UsageError(`Port ${port} is already in use (another mock Lizzy?). Pick another with --port, or --port 0 for a free one.`);
+    if (e.code === 'EACCES') throw new UsageError(`Port ${port} needs more privileges; use a port above 1024, or --port 0.`);
+    throw e;
   });
   out(`Mock Lizzy listening on ${mock.url}`);
   await new Promise<void>((resolve) => {

@@ -183,6 +183,9 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
     const stage = await store.openFeedStage();
     try {
       summary.modifiedSince = modifiedSinceFor(config, started);
+      if ((await store.countProducts()) === 0) {
+        log.warn('The catalog in the mirror is empty, so every feed item will be "not found". Import it first: lizzy-sync catalog import FILE.csv');
+      }
       log.progress(`Fetching the Lizzy inventory feed (changed since ${summary.modifiedSince})`);
       // 1. Stream the feed into the store's staging area: memory stays flat however big the feed.
       let batch: StagedFeedItem[] = [];

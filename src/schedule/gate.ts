@@ -42,7 +42,7 @@ export interface Gate {
 export function gate(config: Config, job: Job, now: Date, lastSuccess: RunRecord | null): Gate {
   const tz = config.schedule.timezone;
   const s = scheduleFor(config, job);
-  const next = nextSlot(s, now, tz);
+  const next = nextRun(config, job, now, lastSuccess);
   const nextText = next ? `; next run ${formatInZone(next, tz)}` : '';
   const slot = previousSlot(s, now, tz);
   if (!slot || now.getTime() - slot.getTime() >= SLOT_TOLERANCE_MS) {
@@ -77,4 +77,25 @@ export function missed(config: Config, job: Job, now: Date, lastRun: RunRecord |
   }
   if (lastRun && now.getTime() - Date.parse(lastRun.startedAt) < 60 * 60_000) return undefined;
   return lastRun ? `no order push since ${formatInZone(new Date(lastRun.startedAt), tz)}` : 'no order push has run yet';
+}
+
+/**
+ * The next slot at which the job will really run: for inventory, not on a disabled day, and
+ * not a later slot of a day whose pull already succeeded.
+ */
+export function nextRun(config: Config, job: Job, now: Date, lastSuccess: RunRecord | null): Date | undefined {
+  const tz = config.schedule.timezone;
+  const s = scheduleFor(config, job);
+  let t = now;
+  for (let i = 0; i < 2000; i++) {
+    const n = nextSlot(s, t, tz);
+    if (!n) return undefined;
+    t = n;
+    if (job !== 'inventory') return n;
+    if (config.inventory.disabledDays.includes(zonedWeekday(n, tz))) continue;
+    const first = firstSlotOfDay(config, job, n);
+    if (first && lastSuccess && Date.parse(lastSuccess.startedAt) >= first.getTime()) continue;
+    return n;
+  }
+  return undefined;
 }

@@ -21,6 +21,8 @@ export function redact(text: string): string {
 
 /** "abcd…wxyz" style mask for showing which key is configured. */
 export function maskSecret(secret: string): string {
-  if (secret.length <= 8) return '*'.repeat(secret.length);
-  return `${secret.slice(0, 4)}${'*'.repeat(Math.min(8, secret.length - 8))}${secret.slice(-4)}`;
+  // Show the ends only of a long key (a GUID-like key has 32+ characters): a short one would
+  // be half revealed by its first and last four.
+  if (secret.length < 20) return '*'.repeat(8);
+  return `${secret.slice(0, 4)}${'*'.repeat(8)}${secret.slice(-4)}`;
 }
