@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { maskSecret } from '../src/util/redact.js';
+import { cliEnv, runCli, startMock, tempDir, writeConfig } from './helpers.js';
+
+describe('user mistakes get a clear message, never "internal error"', () => {
+  it('mock-lizzy on a port already in use: exit 2 with what to do', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const r = await runCli(['mock-lizzy', '--port', String(mock.port), '--api-key', 'k']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Port ${mock.port} is already in use`);
+    expect(r.stderr).not.toContain('internal error');
+    await mock.close();
+    t.cleanup();
+  });
+
+  it('mock-lizzy with a missing --data folder: exit 2', async () => {
+    const r = await runCli(['mock-lizzy', '--port', '0', '--api-key', 'k', '--data', '/nonexistent/feed-folder']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--data /nonexistent/feed-folder: no such folder');
+  });
+
+  it('inventory fetch --out into a folder that does not exist: exit 2, nothing created', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const config = writeConfig(t.dir, { baseUrl: mock.url });
+    const out = path.join(t.dir, 'no-such-folder', 'feed.json');
+    const r = await runCli(['--config', config, 'inventory', 'fetch', '--out', out], { env: cliEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('does not exist');
+    expect(existsSync(path.dirname(out))).toBe(false);
+    expect(mock.state.requests).toHaveLength(0);
+    await mock.close();
+    t.cleanup();
+  });
+
+  it('a short API key is masked completely', () => {
+    expect(maskSecret('wrong-key')).toBe('********');
+    expect(maskSecret('7d3f9c2a-51e4-4b8e-9a61-0c2f5e8b7a19')).toBe('7d3f********7a19');
+  });
+});
