@@ -455,6 +455,15 @@ afterEach(async () => {
     expect(due.json.counts.sent).toBe(12);
   });
 
+  it('a wrong Webstore ID: every order refused the same way, and the warning says to check lizzy.webstoreId', async () => {
+    await setup();
+    writeFileSync(env.config, readFileSync(env.config, 'utf8').replace('webstoreId: 12345', 'webstoreId: 54321'));
+    const r = await cli(['orders', 'push']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Lizzy refused all 12 orders with the same answer \(.*Unknown webstore 54321.*\)\. Check lizzy\.webstoreId \(54321\)/);
+    expect((await received()).length).toBe(0);
+  });
+
   it('records the run with its counts', async () => {
     await setup();
     await push();

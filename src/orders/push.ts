@@ -328,6 +328,14 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : a.orderNumber < b.orderNumber ? -1 : a.orderNumber > b.orderNumber ? 1 : 0,
       );
       for (const r of orderRows) counts[r.status]++;
+      // Every order refused, all for the same reason: that is rarely the orders' fault.
+      const refused = orderRows.filter((r) => r.status === 'failed');
+      const reasons = new Set(refused.map((r) => r.error ?? ''));
+      if (!stop && refused.length >= 2 && counts.sent === 0 && reasons.size === 1) {
+        log.warn(
+          `Lizzy refused all ${refused.length} orders with the same answer (${[...reasons][0]}). Check lizzy.webstoreId (${webstoreId}): it must be the number in parentheses next to your webstore's name in the Lizzy Webstore Interface.`,
+        );
+      }
       const status: OrderPushSummary['status'] = stop ? 'failed' : counts.failed + counts.needs_attention > 0 ? 'needs_attention' : 'success';
       const summary: OrderPushSummary = {
         job: 'orders',
