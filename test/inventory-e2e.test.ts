@@ -277,6 +277,11 @@ describe('inventory pull: clearing, guard and small feeds', () => {
   it('refuses on the first run too when a mapping matches nothing and the feed sends a near-miss spelling', async () => {
     ctx = await setup({ vendorsYaml: DEFAULT_VENDORS.replace('- vendor: HONDA', '- vendor: Honda') });
     const before = await exportCatalog(ctx);
+    // A dry run shows the whole plan and says what a real run would do.
+    const dry = await pull(ctx, ['--dry-run', '--json']);
+    expect(dry.code).toBe(1);
+    expect(JSON.parse(dry.stdout).guard).toContain('"Honda" → oem HONDA matches no product now');
+    expect(dry.stderr).toContain('A real run would stop here');
     const r = await pull(ctx);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('"Honda" → oem HONDA matches no product now; the feed sends "HONDA" (');

@@ -62,6 +62,8 @@ export interface InventorySummary {
   /** With clearing on: the products zeroed (or, dry run, that would be). */
   clearedReportPath?: string;
   unrecognizedVendors: VendorCount[];
+  /** Dry run only: why a real run would refuse to apply this plan. */
+  guard?: string;
   /** Products matched per mapping target ("aftermarket PU"). */
   matchedByMapping?: Record<string, number>;
   error?: { type: string; message: string; hint?: string };
@@ -251,8 +253,15 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
 
       // 3. Guard, then apply the staged plan in one transaction.
       if (config.inventory.clearPreviousQuantities && !opts.force) {
-        await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts, summary.reportPath);
-        await guardAgainstLostMappings(store, config.vendors, matchedByMapping, summary.unrecognizedVendors, summary.reportPath);
+        try {
+          await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts, summary.reportPath);
+          await guardAgainstLostMappings(store, config.vendors, matchedByMapping, summary.unrecognizedVendors, summary.reportPath);
+        } catch (err) {
+          // A dry run protects nothing, so it shows the whole plan and says what a real run would do.
+          if (!(opts.dryRun && err instanceof GuardTripped)) throw err;
+          summary.guard = err.message;
+          log.warn(`A real run would stop here: ${err.message}`);
+        }
       }
       if (opts.signal?.aborted) throw new RunTimeout('The inventory run hit its deadline before applying; nothing was changed.');
       if (config.inventory.clearPreviousQuantities) {

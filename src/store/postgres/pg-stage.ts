@@ -3,6 +3,7 @@
  * bulk inserts (unnest arrays) and applied in one transaction of set-based statements.
  */
 import type { PoolClient } from 'pg';
+import { productFromRow, stagedFromRow } from '../rows.js';
 import { keyString, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
 import type { PgStore } from './pg-store.js';
 
@@ -93,18 +94,7 @@ export class PgFeedStage implements FeedStage {
       [fromPosition, toPosition],
     );
     const out = new Map<string, Product>();
-    for (const r of rows) {
-      out.set(keyString({ catalog: r.catalog, brand: r.match_brand, partNumber: r.part_number }), {
-        id: r.id,
-        catalog: r.catalog,
-        distributor: r.distributor,
-        manufacturer: r.manufacturer,
-        partNumber: r.part_number,
-        description: r.description,
-        listPriceCents: r.list_price_cents,
-        shelfQty: r.shelf_qty,
-      });
-    }
+    for (const r of rows) out.set(keyString({ catalog: r.catalog, brand: r.match_brand, partNumber: r.part_number }), productFromRow(r));
     return out;
   }
 
@@ -118,18 +108,7 @@ export class PgFeedStage implements FeedStage {
       );
       if (rows.length === 0) return;
       after = rows[rows.length - 1].position;
-      yield rows.map((r) => ({
-        position: r.position,
-        vendor: r.vendor,
-        itemNumber: r.item,
-        description: r.description,
-        quantity: r.qty,
-        priceCents: r.price === null ? null : Number(r.price),
-        priceProblem: r.price_problem,
-        invalid: r.invalid,
-        notes: r.notes ? (JSON.parse(r.notes) as string[]) : [],
-        earlier: parseEarlier(r.earlier),
-      }));
+      yield rows.map(stagedFromRow);
     }
   }
 
@@ -209,13 +188,3 @@ export async function applyPlanTables(s: PgStore, c: PoolClient, w: { clear: boo
   return { updated, cleared, reindexQueued: cleared + updated };
 }
 
-function parseEarlier(text: string | null): Array<{ position: number; quantity?: number }> | undefined {
-  if (!text) return undefined;
-  return text
-    .split(',')
-    .map((p) => {
-      const [pos, qty] = p.split(':');
-      return qty === '' || qty === undefined ? { position: Number(pos) } : { position: Number(pos), quantity: Number(qty) };
-    })
-    .sort((a, b) => a.position - b.position);
-}

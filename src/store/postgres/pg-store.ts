@@ -28,6 +28,7 @@ import {
 import { PG_MIGRATIONS } from './migrations.js';
 import * as orders from './pg-orders.js';
 import { PgFeedStage } from './pg-stage.js';
+import { productFromRow } from '../rows.js';
 
 // bigint columns hold cents and ids: well inside Number's safe range.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -191,7 +192,7 @@ export class PgStore implements Store {
       for (;;) {
         const { rows } = await c.query('FETCH 5000 FROM export_cur');
         if (rows.length === 0) break;
-        for (const r of rows) yield toProduct(r);
+        for (const r of rows) yield productFromRow(r);
       }
       await c.query('COMMIT');
     } catch (err) {
@@ -213,7 +214,7 @@ export class PgStore implements Store {
         [chunk.map((k) => k.catalog), chunk.map((k) => k.brand), chunk.map((k) => k.partNumber)],
       );
       for (const r of rows) {
-        const p = toProduct(r);
+        const p = productFromRow(r);
         out.set(keyString({ catalog: p.catalog, brand: r.match_brand, partNumber: p.partNumber }), p);
       }
     }
@@ -235,7 +236,7 @@ export class PgStore implements Store {
     }
     if (ids.length === 0) return out;
     const { rows } = await this.pool.query(`SELECT * FROM ${this.t('products')} WHERE id = ANY($1::bigint[])`, [ids.map(([, id]) => id)]);
-    const byId = new Map(rows.map((r) => [r.id as number, toProduct(r)]));
+    const byId = new Map(rows.map((r) => [r.id as number, productFromRow(r)]));
     for (const [k, id] of ids) {
       const p = byId.get(id);
       if (!p) continue;
@@ -399,15 +400,3 @@ export class PgStore implements Store {
   }
 }
 
-function toProduct(r: Record<string, any>): Product {
-  return {
-    id: r.id,
-    catalog: r.catalog,
-    distributor: r.distributor,
-    manufacturer: r.manufacturer,
-    partNumber: r.part_number,
-    description: r.description,
-    listPriceCents: r.list_price_cents,
-    shelfQty: r.shelf_qty,
-  };
-}

@@ -4,31 +4,10 @@
  */
 import type Database from 'better-sqlite3';
 import type { CatalogKind } from '../../config/schema.js';
+import { productFromRow, type ProductRow } from '../rows.js';
 import type { Product } from '../types.js';
 
 type DB = Database.Database;
-
-interface Row {
-  id: number;
-  catalog: CatalogKind;
-  distributor: string | null;
-  manufacturer: string | null;
-  part_number: string;
-  description: string | null;
-  list_price_cents: number | null;
-  shelf_qty: number;
-}
-
-const toProduct = (r: Row): Product => ({
-  id: r.id,
-  catalog: r.catalog,
-  distributor: r.distributor,
-  manufacturer: r.manufacturer,
-  partNumber: r.part_number,
-  description: r.description,
-  listPriceCents: r.list_price_cents,
-  shelfQty: r.shelf_qty,
-});
 
 /**
  * The products of one (catalog, brand) whose normalised part number is among `keys`, grouped
@@ -52,13 +31,13 @@ export function findProductsByNormalised(
     const k = normalise(r.part_number);
     if (keys.has(k)) ids.push([k, r.id]);
   }
-  const get = db.prepare<[number], Row>('SELECT * FROM products WHERE id = ?');
+  const get = db.prepare<[number], ProductRow>('SELECT * FROM products WHERE id = ?');
   for (const [k, id] of ids) {
     const row = get.get(id);
     if (!row) continue;
     const list = out.get(k);
-    if (list) list.push(toProduct(row));
-    else out.set(k, [toProduct(row)]);
+    if (list) list.push(productFromRow(row));
+    else out.set(k, [productFromRow(row)]);
   }
   return out;
 }

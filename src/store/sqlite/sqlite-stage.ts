@@ -4,59 +4,10 @@
  * transaction of set-based statements over the staged plan.
  */
 import type Database from 'better-sqlite3';
+import { productFromRow, stagedFromRow, type ProductRow, type StagedRow } from '../rows.js';
 import { keyString, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
 
 type DB = Database.Database;
-
-interface ProductRow {
-  id: number;
-  catalog: Product['catalog'];
-  distributor: string | null;
-  manufacturer: string | null;
-  match_brand: string;
-  part_number: string;
-  description: string | null;
-  list_price_cents: number | null;
-  shelf_qty: number;
-}
-
-interface Row {
-  earlier?: string | null;
-  position: number;
-  vendor: string | null;
-  item: string | null;
-  description: string | null;
-  qty: number | null;
-  price: number | null;
-  price_problem: string | null;
-  invalid: string | null;
-  notes: string | null;
-}
-
-const toItem = (r: Row): StagedFeedItem => ({
-  position: r.position,
-  vendor: r.vendor,
-  itemNumber: r.item,
-  description: r.description,
-  quantity: r.qty,
-  priceCents: r.price,
-  priceProblem: r.price_problem,
-  invalid: r.invalid,
-  notes: r.notes ? (JSON.parse(r.notes) as string[]) : [],
-  earlier: parseEarlier(r.earlier ?? null),
-});
-
-function parseEarlier(text: string | null): Array<{ position: number; quantity?: number }> | undefined {
-  if (!text) return undefined;
-  return text
-    .split(',')
-    .map((p) => {
-      const [pos, qty] = p.split(':');
-      return qty === '' || qty === undefined ? { position: Number(pos) } : { position: Number(pos), quantity: Number(qty) };
-    })
-    .sort((a, b) => a.position - b.position);
-}
-
 
 export function createPlanTables(db: DB): void {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS plan_set (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL, price INTEGER)');
@@ -151,24 +102,13 @@ export class SqliteFeedStage implements FeedStage {
       )
       .all(fromPosition, toPosition) as ProductRow[];
     const out = new Map<string, Product>();
-    for (const r of rows) {
-      out.set(keyString({ catalog: r.catalog, brand: r.match_brand, partNumber: r.part_number }), {
-        id: r.id,
-        catalog: r.catalog,
-        distributor: r.distributor,
-        manufacturer: r.manufacturer,
-        partNumber: r.part_number,
-        description: r.description,
-        listPriceCents: r.list_price_cents,
-        shelfQty: r.shelf_qty,
-      });
-    }
+    for (const r of rows) out.set(keyString({ catalog: r.catalog, brand: r.match_brand!, partNumber: r.part_number }), productFromRow(r));
     return out;
   }
 
   async *winners(chunkSize: number): AsyncIterable<StagedFeedItem[]> {
     this.index();
-    const page = this.db.prepare<[number, number], Row>(
+    const page = this.db.prepare<[number, number], StagedRow>(
       `SELECT * FROM temp.feed_stage WHERE position > ? ORDER BY position LIMIT ?`,
     );
     let after = 0;
@@ -176,7 +116,7 @@ export class SqliteFeedStage implements FeedStage {
       const rows = page.all(after, chunkSize);
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.position;
-      yield rows.map(toItem);
+      yield rows.map(stagedFromRow);
     }
   }
 

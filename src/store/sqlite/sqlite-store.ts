@@ -18,6 +18,7 @@ import {
   type RunRecord,
   type RunStatus,
 } from '../types.js';
+import { productFromRow, type ProductRow } from '../rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { applyPlanTables, createPlanTables, SqliteFeedStage } from './sqlite-stage.js';
 import * as catalogQueries from './sqlite-catalog-queries.js';
@@ -25,30 +26,6 @@ import * as orders from './sqlite-orders.js';
 import type { OrderStore } from '../orders.js';
 
 type DB = Database.Database;
-
-interface ProductRow {
-  id: number;
-  catalog: Product['catalog'];
-  distributor: string | null;
-  manufacturer: string | null;
-  part_number: string;
-  description: string | null;
-  list_price_cents: number | null;
-  shelf_qty: number;
-}
-
-function toProduct(r: ProductRow): Product {
-  return {
-    id: r.id,
-    catalog: r.catalog,
-    distributor: r.distributor,
-    manufacturer: r.manufacturer,
-    partNumber: r.part_number,
-    description: r.description,
-    listPriceCents: r.list_price_cents,
-    shelfQty: r.shelf_qty,
-  };
-}
 
 export function openSqliteDatabase(file: string): DB {
   try {
@@ -172,7 +149,7 @@ export class SqliteStore implements Store {
 
   async *exportCatalog(): AsyncIterable<Product> {
     const stmt = this.db.prepare<[], ProductRow>('SELECT * FROM products ORDER BY catalog, match_brand, part_number');
-    for (const r of stmt.iterate()) yield toProduct(r);
+    for (const r of stmt.iterate()) yield productFromRow(r);
   }
 
   async findProducts(keys: ProductKey[]): Promise<Map<string, Product>> {
@@ -184,7 +161,7 @@ export class SqliteStore implements Store {
       const ks = keyString(k);
       if (out.has(ks)) continue;
       const r = stmt.get(k.catalog, k.brand, k.partNumber);
-      if (r) out.set(ks, toProduct(r));
+      if (r) out.set(ks, productFromRow(r));
     }
     return out;
   }
