@@ -42,6 +42,7 @@ export class SqliteFeedStage implements FeedStage {
       price_problem TEXT, invalid TEXT, notes TEXT, earlier TEXT)`);
     db.exec('DROP TABLE IF EXISTS temp.vmap');
     db.exec('CREATE TEMP TABLE vmap (vendor TEXT NOT NULL, catalog TEXT NOT NULL, brand TEXT NOT NULL)');
+    db.exec('CREATE INDEX temp.vmap_vendor ON vmap (vendor)');
     createPlanTables(db);
     db.exec('DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
   }
@@ -92,15 +93,18 @@ export class SqliteFeedStage implements FeedStage {
     })();
   }
 
+  private lookupStmt?: Database.Statement<[number, number], ProductRow>;
+
   async lookup(fromPosition: number, toPosition: number): Promise<Map<string, Product>> {
-    const rows = this.db
-      .prepare(
+    // CROSS JOIN fixes the order: the chunk's positions first, then each item's mappings, then
+    // the product by its unique key (otherwise SQLite may scan a vendor's whole feed per chunk).
+    this.lookupStmt ??= this.db.prepare(
         `SELECT p.id, p.catalog, p.distributor, p.manufacturer, p.match_brand, p.part_number, p.description, p.list_price_cents, p.shelf_qty
          FROM temp.feed_stage f CROSS JOIN temp.vmap m CROSS JOIN products p
          WHERE f.position BETWEEN ? AND ? AND m.vendor = f.vendor
            AND p.catalog = m.catalog AND p.match_brand = m.brand AND p.part_number = f.item`,
-      )
-      .all(fromPosition, toPosition) as ProductRow[];
+      );
+    const rows = this.lookupStmt.all(fromPosition, toPosition);
     const out = new Map<string, Product>();
     for (const r of rows) out.set(keyString({ catalog: r.catalog, brand: r.match_brand!, partNumber: r.part_number }), productFromRow(r));
     return out;
