@@ -74,8 +74,16 @@ async function setup(mockOpts: Parameters<typeof startMock>[1] = {}, configOpts:
 
 const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(['-c', env.config, ...args], { env: cliEnv({ LIZZY_SYNC_NOW: NOW, ...extraEnv }), cwd: env.dir });
 
+/** A push an hour later (the next hourly run), when unknown outcomes may be checked with Lizzy. */
+const LATER = '2026-12-03T19:00:00Z';
+async function pushLater(...args: string[]) {
+  return push(...args, '\u0000later');
+}
+
 async function push(...args: string[]) {
-  const r = await cli(['orders', 'push', '--json', ...args]);
+  const later = args.at(-1) === '\u0000later';
+  if (later) args = args.slice(0, -1);
+  const r = await cli(['orders', 'push', '--json', ...args], later ? { LIZZY_SYNC_NOW: LATER } : {});
   let json: any;
   try {
     json = JSON.parse(r.stdout);
@@ -206,11 +214,18 @@ afterEach(async () => {
     expect((await statesOf([...BATCHES[1]!, ...BATCHES[2]!])).every((s) => s === 'pending')).toBe(true);
     expect(readCsvFile(r.json.reportPath).filter((x) => x.status === 'unknown')).toHaveLength(5);
 
-    const next = await push();
+    // Run again at once: Lizzy may still be working on that request, so its orders wait.
+    const soon = await push();
+    expect(soon.code, soon.stderr).toBe(0);
+    expect(await requests('/orderstatus')).toHaveLength(0);
+    expect(await statesOf(BATCHES[0]!)).toEqual(['sending', 'sending', 'sending', 'sending', 'sending']);
+    expectEachOnce(await received(), [...BATCHES[1]!, ...BATCHES[2]!]);
+
+    const next = await pushLater();
     expect(next.code, next.stderr).toBe(0);
     expect(await requests('/orderstatus')).toHaveLength(1);
     expect((await requests('/orderstatus'))[0]!.payload.ordernumbers).toEqual(BATCHES[0]);
-    expect(next.json.counts).toMatchObject({ sent: 12, confirmed: 0 });
+    expect(next.json.counts).toMatchObject({ sent: 5, confirmed: 0 });
     expect((await statesOf(ELIGIBLE)).every((s) => s === 'sent')).toBe(true);
     expectEachOnce(await received(), ELIGIBLE);
     // Tried twice (the unreadable answer, then the resend).
@@ -250,7 +265,7 @@ afterEach(async () => {
     expect(r.json.error.hint).toMatch(/orderstatus/);
     expect(await received()).toEqual([...BATCHES[0]!, ...BATCHES[1]!]); // Lizzy does have the second batch
 
-    const next = await push();
+    const next = await pushLater();
     expect(next.code, next.stderr).toBe(0);
     expect(next.json.counts).toMatchObject({ confirmed: 5, sent: 2 });
     expect(next.json.batches.map((b: any) => b.orders)).toEqual([BATCHES[2]]);
@@ -276,9 +291,14 @@ afterEach(async () => {
     for (let i = 0; i < 50 && (await received()).length < 5; i++) await new Promise((res) => setTimeout(res, 100));
     expect(await received()).toEqual(BATCHES[0]);
 
-    const next = await push();
+    // The bug this guards against: an immediate re-run used to ask /orderstatus at once and
+    // resend orders Lizzy was still processing. Now they wait until the claim is old enough.
+    const soon = await push();
+    expect(soon.code, soon.stderr).toBe(0);
+    expect(await requests('/orderstatus')).toHaveLength(0);
+    const next = await pushLater();
     expect(next.code, next.stderr).toBe(0);
-    expect(next.json.counts).toMatchObject({ confirmed: 5, sent: 7 });
+    expect(next.json.counts).toMatchObject({ confirmed: 5 });
     expectEachOnce(await received(), ELIGIBLE);
   });
 

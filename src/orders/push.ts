@@ -82,6 +82,12 @@ export interface OrderPushResult {
   error?: LizzySyncError;
 }
 
+/** How long an order whose request's outcome is unknown waits before /orderstatus is asked about it. */
+export function reconcileAfterMs(timeoutSeconds: number): number {
+  return timeoutSeconds * 1000 + RECONCILE_GRACE_MS;
+}
+export const RECONCILE_GRACE_MS = 5 * 60_000;
+
 /** How many order numbers one /orderstatus request asks about. */
 const ORDER_STATUS_CHUNK = 50;
 
@@ -224,7 +230,11 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
 
     /** Orders an earlier run left "sending": ask Lizzy which it has; mark those sent, the rest pending. */
     const reconcile = async (): Promise<LizzySyncError | undefined> => {
-      const claimedBefore = new Date(clock().getTime() - config.lizzy.timeoutSeconds * 1000).toISOString();
+      // Only claims older than the request timeout plus a grace period: Lizzy may still be
+      // working on a request whose answer we did not wait for, and /orderstatus cannot see it
+      // yet, so checking sooner could send an order twice. The run that claimed it having
+      // ended proves nothing.
+      const claimedBefore = new Date(clock().getTime() - reconcileAfterMs(config.lizzy.timeoutSeconds)).toISOString();
       const candidates = await store.sendingToReconcile(claimedBefore);
       if (candidates.length === 0) return undefined;
       const taken = new Set(await store.adoptSending(candidates.map((c) => c.orderNumber), { ...claim(), claimedBefore }));
@@ -276,7 +286,13 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         });
       }
       for (const o of sel.alreadySent) if (!rows.has(o.orderNumber)) row(o, 'already_sent', { error: null });
-      for (const o of sel.sending) if (!rows.has(o.orderNumber)) row(o, dryRun ? 'would_check' : 'in_flight');
+      for (const o of sel.sending) {
+        if (rows.has(o.orderNumber)) continue;
+        const checkAt = o.claimedAt ? describeInstant(new Date(Date.parse(o.claimedAt) + reconcileAfterMs(config.lizzy.timeoutSeconds)).toISOString(), tz) : 'the next run';
+        row(o, dryRun ? 'would_check' : 'in_flight', {
+          error: `waiting for the outcome of an earlier request (Lizzy may still be processing it); checked with Lizzy from ${checkAt} on, never resent before`,
+        });
+      }
       if (sel.expired.length > 0) {
         const names = sel.expired.slice(0, 10).map((o) => o.orderNumber).join(', ');
         log.warn(

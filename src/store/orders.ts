@@ -134,8 +134,8 @@ export interface OrderStore {
   settleOrders(settlements: OrderSettlement[], claim: { runId: number; at: string }): Promise<number>;
 
   /**
-   * Orders left in "sending" that may be reconciled now: claimed by a run that is no longer
-   * running, or claimed before claimedBefore (any request of theirs has timed out since).
+   * Orders left in "sending" that may be reconciled now: claimed before claimedBefore (the
+   * request timeout plus a grace period ago, so Lizzy is done with any request of theirs).
    */
   sendingToReconcile(claimedBefore: string): Promise<OrderStatusRow[]>;
 

@@ -210,7 +210,8 @@ export async function settleOrders(s: PgStore, settlements: OrderSettlement[], c
 }
 
 function reconcilable(s: PgStore, p: string): string {
-  return `state = 'sending' AND (claimed_at < ${p} OR NOT EXISTS (SELECT 1 FROM ${s.t('sync_runs')} r WHERE r.id = ${s.t('orders')}.claim_run AND r.status = 'running'))`;
+  void s;
+  return `state = 'sending' AND claimed_at < ${p}`;
 }
 
 export async function sendingToReconcile(s: PgStore, claimedBefore: string): Promise<OrderStatusRow[]> {

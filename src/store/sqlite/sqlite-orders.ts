@@ -241,7 +241,8 @@ export function settleOrders(db: DB, settlements: OrderSettlement[], claim: { ru
     .immediate();
 }
 
-const RECONCILABLE = `state = 'sending' AND (claimed_at < ? OR NOT EXISTS (SELECT 1 FROM sync_runs r WHERE r.id = orders.claim_run AND r.status = 'running'))`;
+/** A "sending" order may be reconciled once its claim is older than the caller's cut-off (request timeout + grace). */
+const RECONCILABLE = `state = 'sending' AND claimed_at < ?`;
 
 export function sendingToReconcile(db: DB, claimedBefore: string): OrderStatusRow[] {
   return db
