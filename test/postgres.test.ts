@@ -54,6 +54,34 @@ describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
     expect(states).toEqual([{ state: 'sent', n: 50 }]);
   });
 
+  it('two concurrent orders imports of conflicting files never mix one order’s header and lines', async () => {
+    const ctx = await setup();
+    const base = makeOrders(new Date(NOW), 1, { staleShare: 0, maxAgeHours: 24, firstOrderNumber: 400001 })[0];
+    const files = ['X', 'Y'].map((t) => {
+      const orders = Array.from({ length: 800 }, (_, i) => ({
+        ...base,
+        orderNumber: `R${i}`,
+        shipTo: { ...base.shipTo, name: t === 'X' ? 'Xavier X' : 'Yvonne Y' },
+        tax: 0,
+        shipping: 0,
+        total: t === 'X' ? 1 : 2,
+        items: [{ productId: `P-${t}`, manufacturer: 'M', description: t, price: '1.00', quantity: t === 'X' ? 1 : 2 }],
+      }));
+      const file = path.join(ctx.dir, `race-${t}.json`);
+      writeFileSync(file, JSON.stringify(orders));
+      return file;
+    });
+    const env = { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) };
+    const rs = await Promise.all(files.map((f) => runCli(['--config', ctx.config, 'orders', 'import', f], env)));
+    for (const r of rs) expect(r.code, r.stderr).toBe(0);
+    const mixed = await ctx.store.query(
+      `SELECT o.order_number FROM orders o JOIN order_items i USING (order_number) WHERE (o.ship_name = 'Yvonne Y') <> (i.product_id = 'P-Y')`,
+    );
+    expect(mixed).toEqual([]);
+    const n = await ctx.store.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+    expect(n[0]!.n).toBe(800);
+  });
+
   it('claims are disjoint even without the job lock (FOR UPDATE SKIP LOCKED)', async () => {
     const ctx = await setup();
     const schema = /schema: (\S+)/.exec(ctx.store.yaml)![1]!;

@@ -72,6 +72,9 @@ async function writeItems(s: PgStore, c: PoolClient, o: OrderImport) {
 export async function importOrders(s: PgStore, orders: OrderImport[], at: string): Promise<OrderImportOutcome[]> {
   const O = s.t('orders');
   return s.tx(async (c) => {
+    // Imports into one schema take turns: two files racing on the same order number must not
+    // leave one file's header with the other's lines.
+    await c.query("SELECT pg_advisory_xact_lock(hashtext('lizzy-sync:orders-import'), hashtext($1))", [s.schema]);
     const out: OrderImportOutcome[] = [];
     for (const o of orders) {
       const { rows } = await c.query(`SELECT state, content_hash FROM ${O} WHERE order_number = $1 FOR UPDATE`, [o.orderNumber]);
