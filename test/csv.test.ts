@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CsvReport, neutralise } from '../src/report/csv.js';
 import { readCsv } from '../src/util/csv-parse.js';
@@ -38,6 +38,28 @@ describe('CSV reports', () => {
     expect(neutralise('\tx')).toBe("'\tx");
     expect(neutralise('0101-1234')).toBe('0101-1234');
     expect(neutralise(-3)).toBe(-3);
+  });
+
+  it('a file that fails mid-write (disk full) ends with an error, not a hang, and leaves no partial file', async () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 'r.csv');
+    let written = 0;
+    const full = () =>
+      new Writable({
+        highWaterMark: 1024,
+        write(chunk, _enc, cb) {
+          written += chunk.length;
+          setImmediate(() => (written > 4096 ? cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })) : cb()));
+        },
+      });
+    const r = new CsvReport(file, ['a', 'b'], { open: full });
+    const rows = (async () => {
+      for (let i = 0; i < 10_000; i++) await r.write({ a: 'x'.repeat(50), b: i });
+    })();
+    await expect(rows).rejects.toThrow(/Cannot write the report .*ENOSPC/);
+    await r.abandon();
+    expect(existsSync(`${file}.partial`)).toBe(false);
+    t.cleanup();
   });
 
   it('writes UTF-8 with a BOM and CRLF, quoting as needed', async () => {

@@ -436,3 +436,29 @@ describe('catalog import and export', () => {
 });
 });
 }
+
+describe('feed bytes split anywhere', () => {
+  it('a network read that ends inside a multi-byte character does not stall the fetch', async () => {
+    const http = await import('node:http');
+    const body = Buffer.from(JSON.stringify([{ VendorName: 'HONDA', ItemNumber: '17210-KYJ-901', Quantity: 4, Description: 'Protège-main' }]));
+    const k = body.indexOf(Buffer.from('è'));
+    const server = http.createServer(async (_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (const part of [body.subarray(0, k), body.subarray(k, k + 1), body.subarray(k + 1)]) {
+        res.write(part);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const t = tempDir();
+    const config = writeConfig(t.dir, { baseUrl: `http://127.0.0.1:${port}`, clear: false });
+    writeFileSync(config, readFileSync(config, 'utf8').replace('retries: 1', 'retries: 0\n  timeoutSeconds: 5'));
+    const r = await runCli(['--config', config, '--json', 'inventory', 'pull', '--dry-run'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
+    server.close();
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).feedItems).toBe(1);
+    t.cleanup();
+  });
+});

@@ -115,17 +115,22 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
 export async function exportCatalogFile(store: Store, file: string): Promise<number> {
   const csv = new CsvReport(file, CATALOG_COLUMNS, { neutralise: false });
   let n = 0;
-  for await (const p of store.exportCatalog()) {
-    await csv.write({
-      catalog: p.catalog,
-      distributor: p.distributor ?? '',
-      manufacturer: p.manufacturer ?? '',
-      part_number: p.partNumber,
-      description: p.description ?? '',
-      list_price: p.listPriceCents === null ? '' : formatCents(p.listPriceCents),
-      shelf_qty: p.shelfQty,
-    });
-    n++;
+  try {
+    for await (const p of store.exportCatalog()) {
+      await csv.write({
+        catalog: p.catalog,
+        distributor: p.distributor ?? '',
+        manufacturer: p.manufacturer ?? '',
+        part_number: p.partNumber,
+        description: p.description ?? '',
+        list_price: p.listPriceCents === null ? '' : formatCents(p.listPriceCents),
+        shelf_qty: p.shelfQty,
+      });
+      n++;
+    }
+  } catch (err) {
+    await csv.abandon();
+    throw err;
   }
   await csv.close();
   return n;

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Got, type Response } from 'got';
 import { LizzyError } from '../errors.js';
@@ -107,11 +108,15 @@ export class LizzyClient {
         const body = await readSome(stream);
         throw this.statusError('inventory feed', status, body, response.headers['retry-after']);
       }
-      stream.setEncoding('utf8');
+      // Decode ourselves: a network read may end inside a multi-byte character, and a stream
+      // in utf8 mode stalls on a chunk that decodes to nothing.
+      const decoder = new StringDecoder('utf8');
       const splitter = new JsonArraySplitter();
       let position = 0;
       try {
-        for await (const chunk of stream as AsyncIterable<string>) {
+        for await (const buf of stream as AsyncIterable<Buffer>) {
+          const chunk = decoder.write(buf);
+          if (chunk === '') continue;
           let parts: string[];
           try {
             parts = splitter.push(chunk);

@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { StoreError } from '../errors.js';
 import { redact } from '../util/redact.js';
@@ -30,7 +31,7 @@ export class CsvReport {
   constructor(
     readonly file: string,
     columns: readonly string[],
-    opts: { neutralise?: boolean } = {},
+    opts: { neutralise?: boolean; open?: (file: string) => Writable } = {},
   ) {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
@@ -40,7 +41,7 @@ export class CsvReport {
       });
     }
     this.tmp = `${file}.partial`;
-    const out = createWriteStream(this.tmp);
+    const out = (opts.open ?? ((f: string) => createWriteStream(f)))(this.tmp);
     this.stringifier = stringify({
       header: true,
       columns: columns.map((c) => ({ key: c })),
@@ -53,15 +54,23 @@ export class CsvReport {
     this.done.catch(() => undefined);
   }
 
-  /** Write one row; waits when the file is slower than the producer. */
+  /**
+   * Write one row; waits when the file is slower than the producer. A file that fails (disk
+   * full, no permission) ends the wait with an error instead of waiting for ever.
+   */
   async write(row: Record<string, Cell>): Promise<void> {
-    if (!this.stringifier.write(row)) await new Promise<void>((r) => this.stringifier.once('drain', r));
+    if (this.stringifier.write(row)) return;
+    try {
+      await Promise.race([new Promise<void>((r) => this.stringifier.once('drain', r)), this.done]);
+    } catch (err) {
+      throw new StoreError(`Cannot write the report ${this.file}: ${(err as Error).message}`, { hint: 'Check reports.dir and free disk space.' });
+    }
   }
 
   /** Stop writing and remove the partial file. */
   async abandon(): Promise<void> {
     this.stringifier.end();
-    await this.done.catch(() => undefined);
+    await Promise.race([this.done.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     rmSync(this.tmp, { force: true });
   }
 
