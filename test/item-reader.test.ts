@@ -17,6 +17,15 @@ describe('money', () => {
     expect(parseCents(null)).toBeUndefined();
     expect(parseCents(Number.NaN)).toBeUndefined();
   });
+  it('reads a comma only as a thousands separator, and refuses amounts too large to be exact', () => {
+    expect(parseCents('12,95')).toBeUndefined();
+    expect(parseCents('1,5')).toBeUndefined();
+    expect(parseCents('1,299.00')).toBe(129900);
+    expect(parseCents('12,345,678')).toBe(1234567800);
+    expect(parseCents(1e300)).toBeUndefined();
+    expect(parseCents('1' + '0'.repeat(30))).toBeUndefined();
+  });
+
   it('writes cents', () => {
     expect(formatCents(1295)).toBe('12.95');
     expect(formatCents(5)).toBe('0.05');
@@ -56,6 +65,13 @@ describe('tolerant feed reader', () => {
   it('reads quantities given as strings with spaces', () => {
     expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: ' 3 ' }, 1).quantity).toBe(3);
     expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: '1,204' }, 1).quantity).toBe(1204);
+  });
+
+  it('refuses quantities with misplaced commas, and NUL characters in identifiers', () => {
+    expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: '1,2,3' }, 1).invalid).toMatch(/not a number/);
+    expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: '1,,2' }, 1).invalid).toMatch(/not a number/);
+    expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B\u0000C', Quantity: 1 }, 1).invalid).toMatch(/NUL character/);
+    expect(readFeedItem({ VendorName: 'A', ItemNumber: 'B', Quantity: 1, ListPrice: 1e300 }, 1).priceProblem).toMatch(/unreadable/);
   });
 
   it('applies a negative quantity as 0 and rounds a fraction down, with notes', () => {

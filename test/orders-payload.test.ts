@@ -187,7 +187,7 @@ describe('bad orders are reported with their position and reason; good ones are 
     expect(reason(3)).toMatch(/placedAt "2026-11-28T02:21:39" is not an ISO 8601 date and time with a UTC offset/);
     expect(reason(4)).toMatch(/items\[0\]\.price 1\.005 has a fraction of a cent/);
     expect(reason(5)).toMatch(/items is empty/);
-    expect(reason(6)).toMatch(/items\[0\]\.quantity 0 is not a whole number of 1 or more/);
+    expect(reason(6)).toMatch(/items\[0\]\.quantity 0 is not a whole number from 1 to 1,000,000/);
     expect(reason(7)).toMatch(/shipTo\.address1 is missing/);
     expect(reason(7)).toMatch(/billTo\.zip must be text in quotes/);
     expect(reason(8)).toMatch(/expected an order object/);

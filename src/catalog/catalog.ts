@@ -23,6 +23,7 @@ export interface CatalogImportSummary extends CatalogImportResult {
 
 /** Validate one CSV record against the header's column positions. */
 export function readCatalogRow(fields: string[], col: Record<string, number>): CatalogRow | string {
+  if (fields.some((f) => f.includes('\u0000'))) return 'the row contains a NUL character';
   const get = (name: string) => (col[name] === undefined ? '' : (fields[col[name]!] ?? '').trim());
   const catalog = get('catalog').toLowerCase();
   if (!CATALOGS.includes(catalog as CatalogKind)) return `catalog ${JSON.stringify(get('catalog'))} is not one of ${CATALOGS.join(', ')}`;
@@ -37,6 +38,7 @@ export function readCatalogRow(fields: string[], col: Record<string, number>): C
   if (priceText !== '') {
     const c = parseCents(priceText);
     if (c === undefined || c < 0) return `list_price ${JSON.stringify(priceText)} is not an amount such as 12.95`;
+    if (c > 100_000_000_00) return `list_price ${priceText} is too large`;
     listPriceCents = c;
   }
   const qtyText = get('shelf_qty');
@@ -44,6 +46,7 @@ export function readCatalogRow(fields: string[], col: Record<string, number>): C
   if (qtyText !== '') {
     if (!/^\d+$/.test(qtyText)) return `shelf_qty ${JSON.stringify(qtyText)} is not a whole number of 0 or more`;
     shelfQty = Number(qtyText);
+    if (shelfQty > 2_000_000_000) return `shelf_qty ${qtyText} is too large`;
   }
   const description = col.description === undefined ? null : (fields[col.description] ?? '');
   return {

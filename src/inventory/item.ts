@@ -1,6 +1,6 @@
 import { pickItemFields } from '../lizzy/wire.js';
 import type { StagedFeedItem } from '../store/types.js';
-import { parseCents } from '../util/money.js';
+import { parseCents, THOUSANDS } from '../util/money.js';
 
 /** One feed item after the tolerant reader: identifiers as strings, values checked. */
 export interface FeedItem {
@@ -54,10 +54,17 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
   }
   if (typeof raw.description === 'string') item.description = raw.description;
 
+  // A NUL character cannot be stored (PostgreSQL text refuses it) and is never part of a real name.
+  if (item.description?.includes('\u0000')) item.description = item.description.replace(/\u0000/g, '');
+  if (item.vendor?.includes('\u0000') || item.itemNumber?.includes('\u0000')) {
+    item.invalid = 'vendor name or item number contains a NUL character';
+    item.vendor = item.vendor?.replace(/\u0000/g, '\uFFFD');
+    item.itemNumber = item.itemNumber?.replace(/\u0000/g, '\uFFFD');
+  }
   if (item.vendor === undefined || item.vendor.trim() === '') {
-    item.invalid = 'no vendor name';
+    item.invalid ??= 'no vendor name';
   } else if (item.itemNumber === undefined || item.itemNumber.trim() === '') {
-    item.invalid = 'no item number';
+    item.invalid ??= 'no item number';
   }
 
   // Quantity.
@@ -65,7 +72,9 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
   if (q === undefined || q === null || (typeof q === 'string' && q.trim() === '')) {
     item.invalid ??= 'quantity is missing';
   } else {
-    const s = typeof q === 'number' ? (Number.isFinite(q) ? String(q) : '') : typeof q === 'string' ? q.trim().replace(/,/g, '') : '';
+    const t = typeof q === 'string' ? q.trim() : '';
+    const s =
+      typeof q === 'number' ? (Number.isFinite(q) ? String(q) : '') : typeof q === 'string' ? (t.includes(',') && THOUSANDS.test(t) ? t.replace(/,/g, '') : t) : '';
     const m = /e/i.test(s) && typeof q === 'number' ? null : QTY.exec(s);
     let n: number | undefined;
     if (m) n = Number(s);

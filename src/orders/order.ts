@@ -51,7 +51,7 @@ export function readMoney(value: unknown): number | string {
     const cents = Math.round(value * 100);
     if (Math.abs(value * 100 - cents) > 1e-6) return `${value} has a fraction of a cent`;
     if (cents < 0) return `${value} is negative`;
-    if (!Number.isSafeInteger(cents)) return `${value} is too large`;
+    if (!Number.isSafeInteger(cents) || cents > 100_000_000_00) return `${value} is too large`;
     return cents === 0 ? 0 : cents; // no -0
   }
   if (typeof value === 'string') {
@@ -61,6 +61,7 @@ export function readMoney(value: unknown): number | string {
     const cents = parseCents(t);
     if (cents === undefined) return `${JSON.stringify(value)} is not an amount such as 12.95`;
     if (cents < 0) return `${JSON.stringify(value)} is negative`;
+    if (cents > 100_000_000_00) return `${JSON.stringify(value)} is too large`;
     return cents === 0 ? 0 : cents;
   }
   if (value === undefined || value === null) return 'is missing';
@@ -84,6 +85,7 @@ function readText(obj: Record<string, unknown>, key: string, where: string, prob
   }
   const t = v.trim();
   if (required && t === '') problems.push(`${where}${key} is empty`);
+  if (t.includes('\u0000')) problems.push(`${where}${key} contains a NUL character`);
   return t;
 }
 
@@ -110,8 +112,8 @@ function readAmount(obj: Record<string, unknown>, key: string, where: string, pr
 
 function readQuantity(v: unknown, where: string, problems: string[]): number {
   const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-    problems.push(`${where}quantity ${v === undefined ? 'is missing' : `${JSON.stringify(v)} is not a whole number of 1 or more`}`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > 1_000_000) {
+    problems.push(`${where}quantity ${v === undefined ? 'is missing' : `${JSON.stringify(v)} is not a whole number from 1 to 1,000,000`}`);
     return 1;
   }
   return n;

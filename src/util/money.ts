@@ -1,6 +1,8 @@
 /** Money is integer cents inside; these read and write it without floating-point sums. */
 
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?$/;
+/** Digits grouped by thousands: 1,299 or 1,299.00 (with an optional sign). */
+export const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
 
 /**
  * Read an amount ("12.95", 12.95, "$1,299.00", " 3 ") as integer cents, rounding half up
@@ -11,9 +13,17 @@ export function parseCents(value: unknown): number | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
     s = String(value);
-    if (/e/i.test(s)) return Math.round(value * 100);
+    if (/e/i.test(s)) {
+      const c = Math.round(value * 100);
+      return Number.isSafeInteger(c) ? c : undefined;
+    }
   } else if (typeof value === 'string') {
-    s = value.trim().replace(/^\$/, '').replace(/^([+-])\$/, '$1').replace(/,/g, '').trim();
+    s = value.trim().replace(/^\$/, '').replace(/^([+-])\$/, '$1').trim();
+    // A comma only as a thousands separator (1,299.00); "12,95" is not read as 1295.
+    if (s.includes(',')) {
+      if (!THOUSANDS.test(s)) return undefined;
+      s = s.replace(/,/g, '');
+    }
   } else {
     return undefined;
   }
