@@ -1,3 +1,5 @@
+import { UsageError } from './errors.js';
+
 /** The clock is passed in, never read ad hoc, so that tests can pin it. */
 export type Clock = () => Date;
 
@@ -11,7 +13,7 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   const pinned = env.LIZZY_SYNC_NOW;
   if (!pinned) return systemClock;
   const t = Date.parse(pinned);
-  if (Number.isNaN(t)) throw new Error(`LIZZY_SYNC_NOW is not an ISO 8601 instant: ${pinned}`);
+  if (Number.isNaN(t)) throw new UsageError(`LIZZY_SYNC_NOW is not an ISO 8601 instant: ${pinned}`, { hint: 'For example 2026-12-03T12:00:00Z, or unset it to use the real clock.' });
   const offset = t - Date.now();
   // A pinned clock still moves, so durations and timeouts behave.
   return () => new Date(Date.now() + offset);

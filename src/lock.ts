@@ -40,6 +40,9 @@ export async function withJobLock<T>(
       `Took over the ${job} lock left by pid ${h.pid} on ${h.host} (last heartbeat ${h.heartbeatAt}): ${dead === h.owner ? 'that process is gone' : 'it stopped heartbeating'}; that run probably crashed or was killed. Its changes, if any, were all or nothing.`,
     );
   }
+  // Holding the lock, any run of this job still marked "running" died without finishing.
+  const stale = await store.markInterrupted(job, clock().toISOString()).catch(() => 0);
+  if (stale > 0) log.warn(`${stale} earlier ${job} run(s) ended without finishing (killed or crashed); marked interrupted in the run log.`);
   const timer = setInterval(() => {
     store.heartbeatLock(job, me.owner, clock().toISOString()).catch(() => undefined);
   }, opts.heartbeatMs ?? HEARTBEAT_MS);

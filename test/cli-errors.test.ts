@@ -40,4 +40,38 @@ describe('user mistakes get a clear message, never "internal error"', () => {
     expect(maskSecret('wrong-key')).toBe('********');
     expect(maskSecret('7d3f9c2a-51e4-4b8e-9a61-0c2f5e8b7a19')).toBe('7d3f********7a19');
   });
+
+  it('--json gets one JSON object on stdout even for a flag the parser rejects', async () => {
+    const r = await runCli(['--json', 'orders', 'push', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, exitCode: 2, error: { type: 'UsageError', message: "unknown option '--bogus'" } });
+  });
+
+  it('bad values for -n and LIZZY_SYNC_NOW are usage errors', async () => {
+    const t = tempDir();
+    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9' });
+    const n = await runCli(['--config', config, 'schedule', '-n', 'abc']);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain('-n abc: give a whole number of runs from 1 to 100');
+    const now = await runCli(['--config', config, 'status'], { env: { LIZZY_SYNC_NOW: 'garbage' } });
+    expect(now.code).toBe(2);
+    expect(now.stderr).toContain('LIZZY_SYNC_NOW is not an ISO 8601 instant');
+    t.cleanup();
+  });
+
+  it('inventory fetch --out naming a folder: exit 2; a redirect from Lizzy is named as such', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const config = writeConfig(t.dir, { baseUrl: mock.url });
+    const dir = await runCli(['--config', config, 'inventory', 'fetch', '--out', t.dir], { env: cliEnv() });
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toContain('is a folder; name a file');
+    const { mockNext } = await import('./helpers.js');
+    await mockNext(mock, { path: '/inventoryfeed', status: 301, headers: { location: 'https://api.example.com/inventoryfeed' } });
+    const r = await runCli(['--config', config, 'inventory', 'fetch', '--out', path.join(t.dir, 'f.json')], { env: cliEnv() });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('a redirect (HTTP 301) to https://api.example.com/inventoryfeed');
+    await mock.close();
+    t.cleanup();
+  });
 });

@@ -69,7 +69,9 @@ describe('locks between real processes', () => {
     expect(next.code).toBe(1);
     expect(next.stderr).toContain(`Took over the inventory lock left by pid ${victim.child.pid}`);
     expect(next.stderr).toContain('that process is gone');
+    expect(next.stderr).toContain('1 earlier inventory run(s) ended without finishing');
     expect(query(ctx, 'SELECT * FROM job_locks')).toEqual([]);
+    expect(query<{ status: string }>(ctx, "SELECT status FROM sync_runs WHERE job = 'inventory' ORDER BY id").map((r) => r.status)).toEqual(['interrupted', 'needs_attention']);
   });
 
   it('a lock whose holder stopped heartbeating on another machine is taken over after 2 minutes', async () => {

@@ -40,15 +40,21 @@ export async function catalogExportCommand(flags: GlobalOptions & { out?: string
       const { mkdtempSync, createReadStream, rmSync } = await import('node:fs');
       const { tmpdir } = await import('node:os');
       const dir = mkdtempSync(path.join(tmpdir(), 'lizzy-export-'));
-      const tmp = path.join(dir, 'catalog.csv');
-      await exportCatalogFile(store, tmp);
-      await new Promise<void>((resolve, reject) => {
-        const s = createReadStream(tmp);
-        s.on('error', reject);
-        s.on('end', resolve);
-        s.pipe(process.stdout, { end: false });
-      });
-      rmSync(dir, { recursive: true, force: true });
+      // The temporary copy goes away whatever happens (a closed pipe exits the process).
+      const cleanup = () => rmSync(dir, { recursive: true, force: true });
+      process.once('exit', cleanup);
+      try {
+        const tmp = path.join(dir, 'catalog.csv');
+        await exportCatalogFile(store, tmp);
+        await new Promise<void>((resolve, reject) => {
+          const s = createReadStream(tmp);
+          s.on('error', reject);
+          s.on('end', resolve);
+          s.pipe(process.stdout, { end: false });
+        });
+      } finally {
+        cleanup();
+      }
       return EXIT.OK;
     }
     const n = await exportCatalogFile(store, path.resolve(flags.out));

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { requireApiKey } from '../config/load.js';
@@ -94,6 +94,7 @@ export async function inventoryFetchCommand(flags: GlobalOptions & { out: string
   const since = modifiedSinceFor(config, clock());
   const client = clientFor(config, apiKey, AbortSignal.timeout(config.runTimeoutMinutes * 60_000));
   const file = path.resolve(flags.out);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new InputError(`--out ${flags.out} is a folder; name a file, for example ${path.join(flags.out, 'feed.json')}.`);
   const dir = path.dirname(file);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError(`--out ${flags.out}: the folder ${dir} does not exist.`, { hint: 'Create it first, or write the feed somewhere else.' });
@@ -108,13 +109,19 @@ export async function inventoryFetchCommand(flags: GlobalOptions & { out: string
       elements.push(JSON.stringify(v));
     },
   });
-  const ws = createWriteStream(file);
+  // Written under a temporary name and renamed when complete: never a truncated feed file.
+  const tmp = `${file}.partial`;
+  const ws = createWriteStream(tmp);
   ws.write('[\n');
   elements.forEach((e, i) => ws.write(`${e}${i < elements.length - 1 ? ',' : ''}\n`));
   ws.end(']\n');
-  await finished(ws).catch((e: Error) => {
-    throw new InputError(`Cannot write ${file}: ${e.message}`);
-  });
+  try {
+    await finished(ws);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new InputError(`Cannot write ${file}: ${(e as Error).message}`);
+  }
   log.stop();
   if (flags.json) printJson({ ok: true, file, items: res.items, modifiedSince: since });
   else out(`Saved ${fmtInt(res.items)} feed items (changed since ${since}) to ${file}`);

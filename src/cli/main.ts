@@ -137,7 +137,10 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
       if (e.code === 'commander.executeSubCommandAsync') return EXIT.OK;
-      // commander already printed the message
+      // commander already printed the message on stderr; --json still gets one object on stdout.
+      if (argv.includes('--json')) {
+        process.stdout.write(`${JSON.stringify({ ok: false, exitCode: EXIT.USAGE, error: { type: 'UsageError', message: e.message.replace(/^error: /, '') } }, null, 2)}\n`);
+      }
       return EXIT.USAGE;
     }
     return reportError(e instanceof Error ? e : new UsageError(String(e)), {});
@@ -150,7 +153,13 @@ export async function main(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
+      // Output that cannot be written (a full log disk): say so where possible, no stack trace.
+      try {
+        if (stream === process.stdout) process.stderr.write(`error: cannot write the output: ${e.code ?? e.message}\n`);
+      } catch {
+        /* nothing more to do */
+      }
+      process.exit(EXIT.CANNOT_RUN);
     });
   }
   const code = await run(process.argv.slice(2));

@@ -32,13 +32,17 @@ export function err(text: string): void {
 }
 
 export function printJson(value: unknown): void {
-  out(JSON.stringify(value, null, 2));
+  // Redact the values before they are JSON-escaped: a key with a quote or backslash in it
+  // would not be found in the escaped text.
+  out(JSON.stringify(value, (_k, v) => (typeof v === 'string' ? redact(v) : v), 2));
 }
 
 /** A logger for the terminal: a spinner for progress on a TTY, plain lines otherwise. */
 export async function cliLogger(opts: GlobalOptions): Promise<Logger & { stop(): void }> {
   const c = colors(opts);
-  const tty = process.stderr.isTTY && !process.env.CI && !opts.json;
+  // No spinner without a real terminal width: some terminals (docker exec -t, CI) report 0
+  // columns, and a spinner redrawing into 0 columns never stops writing.
+  const tty = process.stderr.isTTY && (process.stderr.columns ?? 0) >= 20 && !process.env.CI && !opts.json;
   let spinner: { text: string; start(): unknown; stop(): unknown; isSpinning: boolean } | undefined;
   if (tty) {
     const { default: ora } = await import('ora');

@@ -1,4 +1,4 @@
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { nextSlots } from '../schedule/cron.js';
 import { scheduleFor } from '../schedule/gate.js';
 import { formatInZone, zonedDate, zonedWeekday } from '../schedule/zone.js';
@@ -10,7 +10,8 @@ import { out, printJson, type GlobalOptions } from './output.js';
 export async function scheduleCommand(flags: GlobalOptions & { count?: string }): Promise<number> {
   const config = loadCliConfig(flags);
   const now = cliClock()();
-  const n = Math.max(1, Math.min(100, Number(flags.count ?? 5) || 5));
+  const n = Number(flags.count ?? 5);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`-n ${flags.count}: give a whole number of runs from 1 to 100.`);
   const tz = config.schedule.timezone;
   const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const jobs = JOBS.map((job) => {

@@ -106,7 +106,7 @@ export class LizzyClient {
       }
       if (status < 200 || status >= 300) {
         const body = await readSome(stream);
-        throw this.statusError('inventory feed', status, body, response.headers['retry-after']);
+        throw this.statusError('inventory feed', status, body, response.headers['retry-after'], response.headers.location);
       }
       // Decode ourselves: a network read may end inside a multi-byte character, and a stream
       // in utf8 mode stalls on a chunk that decodes to nothing.
@@ -150,6 +150,9 @@ export class LizzyClient {
           });
         }
         if ((err as Error).name === 'AbortError' || (err as { code?: string }).code === 'ERR_CANCELED') throw this.networkError('inventory feed', err);
+        if (err instanceof RangeError) {
+          throw new LizzyError(`The inventory feed is unreadable after ${position} items: ${msg}.`, { hint: 'Nothing was changed. The feed holds an element this tool cannot read; Lizzy support may need to look at it.' });
+        }
         // The body stopped coming (closed connection, short body, timeout mid-stream): a
         // partial feed is never used; the whole fetch is tried again.
         const code = (err as { code?: string }).code;
@@ -248,7 +251,7 @@ export class LizzyClient {
       throw this.networkError(what, err);
     }
     if (res.statusCode === 404 && path === PATHS.inventoryItem) return res;
-    if (res.statusCode < 200 || res.statusCode >= 300) throw this.statusError(what, res.statusCode, res.body, res.headers['retry-after']);
+    if (res.statusCode < 200 || res.statusCode >= 300) throw this.statusError(what, res.statusCode, res.body, res.headers['retry-after'], res.headers.location);
     return res;
   }
 
@@ -278,9 +281,15 @@ export class LizzyClient {
     });
   }
 
-  private statusError(what: string, status: number, body: string, retryAfter?: string | string[]): Error {
+  private statusError(what: string, status: number, body: string, retryAfter?: string | string[], location?: string): Error {
     const text = redact(plainText(body));
     const said = text ? `: ${text}` : '';
+    if (status >= 300 && status < 400) {
+      return new LizzyError(`Lizzy answered the ${what} request with a redirect (HTTP ${status})${location ? ` to ${redact(location)}` : ''}; lizzy-sync does not follow redirects.`, {
+        status,
+        hint: `Check lizzy.baseUrl (${this.opts.baseUrl})${location ? ': use the address it redirects to' : ''}. The default is https://api.nizex.com.`,
+      });
+    }
     if (status === 401 || status === 403) {
       return new LizzyError(`Lizzy rejected the API key (HTTP ${status}${said}).`, {
         status,

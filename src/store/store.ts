@@ -62,6 +62,8 @@ export interface Store extends OrderStore {
     r: { finishedAt: string; status: RunStatus; counts: Record<string, unknown>; reportPath: string | null; error: string | null },
   ): Promise<void>;
   lastRun(job: Job, opts?: { status?: RunStatus[] }): Promise<RunRecord | null>;
+  /** Runs of the job still marked running (the caller holds the job's lock, so they died): mark them interrupted. */
+  markInterrupted(job: Job, at: string): Promise<number>;
 
   // locks
   /**

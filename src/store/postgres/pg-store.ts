@@ -320,6 +320,14 @@ export class PgStore implements Store {
     ]);
   }
 
+  async markInterrupted(job: Job, at: string): Promise<number> {
+    const r = await this.pool.query(
+      `UPDATE ${this.t('sync_runs')} SET status = 'interrupted', finished_at = $1, error = coalesce(error, 'the process ended before the run finished') WHERE job = $2 AND status = 'running'`,
+      [at, job],
+    );
+    return r.rowCount ?? 0;
+  }
+
   async lastRun(job: Job, opts: { status?: RunStatus[] } = {}): Promise<RunRecord | null> {
     const statuses = opts.status ?? [];
     const { rows } = await this.pool.query(

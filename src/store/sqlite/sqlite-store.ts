@@ -225,6 +225,12 @@ export class SqliteStore implements Store {
       .run(r.finishedAt, r.status, JSON.stringify(r.counts), r.reportPath, r.error, id);
   }
 
+  async markInterrupted(job: Job, at: string): Promise<number> {
+    return this.db
+      .prepare("UPDATE sync_runs SET status = 'interrupted', finished_at = ?, error = coalesce(error, 'the process ended before the run finished') WHERE job = ? AND status = 'running'")
+      .run(at, job).changes;
+  }
+
   async lastRun(job: Job, opts: { status?: RunStatus[] } = {}): Promise<RunRecord | null> {
     const statuses = opts.status ?? [];
     const where = statuses.length ? `AND status IN (${statuses.map(() => '?').join(',')})` : '';
