@@ -136,6 +136,17 @@ describe('inventory pull on the sample data', () => {
     expect(existsSync(j.reportPath)).toBe(true);
   });
 
+  it('queues changed products for the webstore’s re-index; the webstore deletes what it has processed', async () => {
+    await pull(ctx);
+    const q = await ctx.store.query<{ n: number }>('SELECT count(*) AS n FROM reindex_queue');
+    expect(Number(q[0]!.n)).toBe(4645 + 285);
+    const [one] = await ctx.store.query<{ product_id: number }>('SELECT product_id FROM reindex_queue ORDER BY product_id LIMIT 1');
+    await ctx.store.query('DELETE FROM reindex_queue WHERE product_id = ?', [one!.product_id]);
+    expect(Number((await ctx.store.query<{ n: number }>('SELECT count(*) AS n FROM reindex_queue'))[0]!.n)).toBe(4645 + 285 - 1);
+    // The product itself stays.
+    expect(await ctx.store.query('SELECT id FROM products WHERE id = ?', [one!.product_id])).toHaveLength(1);
+  });
+
   it('a second pull of the same feed changes nothing and queues nothing new', async () => {
     await pull(ctx);
     const r = await pull(ctx, ['--json']);

@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PgStore } from '../src/store/postgres/pg-store.js';
 import type { OrderImport } from '../src/store/orders.js';
@@ -129,6 +130,36 @@ describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
     for (const r of [v, live, st, ex, cc]) expect(r.stderr).not.toContain('internal error');
   });
 
+  it('a webstore role with only SELECT and DELETE on reindex_queue can clear what it has re-indexed', async () => {
+    const ctx = await setup();
+    const env = { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) };
+    expect((await runCli(['--config', ctx.config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], env)).code).toBe(0);
+    await runCli(['--config', ctx.config, 'inventory', 'pull', '--force'], env);
+    const queued = Number((await ctx.store.query<{ n: number }>('SELECT count(*)::int AS n FROM reindex_queue'))[0]!.n);
+    expect(queued).toBeGreaterThan(0);
+    const schema = /schema: (\S+)/.exec(ctx.store.yaml)![1]!;
+    const role = `webstore_${schema}`;
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    cleanups.push(async () => {
+      await c.query('RESET ROLE');
+      await c.query(`DROP OWNED BY ${role}`);
+      await c.query(`DROP ROLE IF EXISTS ${role}`);
+      await c.end();
+    });
+    await c.query(`CREATE ROLE ${role} NOLOGIN`);
+    await c.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+    await c.query(`GRANT SELECT ON ${schema}.products TO ${role}`);
+    await c.query(`GRANT SELECT, DELETE ON ${schema}.reindex_queue TO ${role}`);
+    await c.query(`SET ROLE ${role}`);
+    const first = (await c.query(`SELECT product_id FROM ${schema}.reindex_queue ORDER BY product_id LIMIT 1`)).rows[0].product_id;
+    await c.query(`DELETE FROM ${schema}.reindex_queue WHERE product_id = $1`, [first]);
+    await expect(c.query(`UPDATE ${schema}.products SET shelf_qty = 1 WHERE id = $1`, [first])).rejects.toThrow(/permission denied/);
+    await c.query('RESET ROLE');
+    expect(Number((await ctx.store.query<{ n: number }>('SELECT count(*)::int AS n FROM reindex_queue'))[0]!.n)).toBe(queued - 1);
+    expect(await ctx.store.query('SELECT id FROM products WHERE id = ?', [first])).toHaveLength(1);
+  });
+
   it('migrations run once when several processes start together', async () => {
     const ctx = await setup();
     const schema = /schema: (\S+)/.exec(ctx.store.yaml)![1]!;
@@ -137,7 +168,7 @@ describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
       for (const s of stores) await s.close();
     });
     const rows = await ctx.store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
   });
 
   it('job locks are advisory locks: a second pull gets 75, and a killed holder’s lock dies with its connection', async () => {

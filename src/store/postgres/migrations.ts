@@ -98,4 +98,19 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 're-index mark on products (reindex_queue becomes a view)',
+    sql: `
+      ALTER TABLE {{S}}.products ADD COLUMN reindex_queued_at timestamptz;
+      UPDATE {{S}}.products p SET reindex_queued_at = q.queued_at FROM {{S}}.reindex_queue q WHERE q.product_id = p.id;
+      DROP TABLE {{S}}.reindex_queue;
+      CREATE INDEX products_reindex ON {{S}}.products (reindex_queued_at) WHERE reindex_queued_at IS NOT NULL;
+      CREATE VIEW {{S}}.reindex_queue AS SELECT id AS product_id, reindex_queued_at AS queued_at FROM {{S}}.products WHERE reindex_queued_at IS NOT NULL;
+      CREATE FUNCTION {{S}}.reindex_queue_delete() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $fn$
+        BEGIN UPDATE {{S}}.products SET reindex_queued_at = NULL WHERE id = OLD.product_id; RETURN OLD; END
+      $fn$;
+      CREATE TRIGGER reindex_queue_delete INSTEAD OF DELETE ON {{S}}.reindex_queue FOR EACH ROW EXECUTE FUNCTION {{S}}.reindex_queue_delete();
+    `,
+  },
 ];

@@ -167,21 +167,24 @@ export class PgFeedStage implements FeedStage {
 
 /** Apply pg_temp.plan_set / plan_keep; the caller holds the transaction. */
 export async function applyPlanTables(s: PgStore, c: PoolClient, w: { clear: boolean; at: string }): Promise<InventoryWriteResult> {
+  // Each changed product is marked for re-index in the same statement that changes it.
   const P = s.t('products');
-  const Q = s.t('reindex_queue');
-  const queue = 'ON CONFLICT (product_id) DO UPDATE SET queued_at = excluded.queued_at';
-  const notPlanned = 'NOT EXISTS (SELECT 1 FROM plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM plan_keep k WHERE k.id = p.id)';
   let cleared = 0;
   if (w.clear) {
-    await c.query(`INSERT INTO ${Q} (product_id, queued_at) SELECT p.id, $1 FROM ${P} p WHERE p.shelf_qty <> 0 AND ${notPlanned} ${queue}`, [w.at]);
-    cleared = (await c.query(`UPDATE ${P} p SET shelf_qty = 0, updated_at = $1 WHERE p.shelf_qty <> 0 AND ${notPlanned}`, [w.at])).rowCount ?? 0;
+    cleared =
+      (
+        await c.query(
+          `UPDATE ${P} p SET shelf_qty = 0, updated_at = $1, reindex_queued_at = $1
+           WHERE p.shelf_qty <> 0 AND NOT EXISTS (SELECT 1 FROM plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM plan_keep k WHERE k.id = p.id)`,
+          [w.at],
+        )
+      ).rowCount ?? 0;
   }
-  const differs = '(p.shelf_qty <> s.qty OR (s.price IS NOT NULL AND p.list_price_cents IS DISTINCT FROM s.price))';
-  await c.query(`INSERT INTO ${Q} (product_id, queued_at) SELECT p.id, $1 FROM ${P} p JOIN plan_set s ON s.id = p.id WHERE ${differs} ${queue}`, [w.at]);
   const updated =
     (
       await c.query(
-        `UPDATE ${P} p SET shelf_qty = s.qty, list_price_cents = coalesce(s.price, p.list_price_cents), updated_at = $1 FROM plan_set s WHERE s.id = p.id AND ${differs}`,
+        `UPDATE ${P} p SET shelf_qty = s.qty, list_price_cents = coalesce(s.price, p.list_price_cents), updated_at = $1, reindex_queued_at = $1
+         FROM plan_set s WHERE s.id = p.id AND (p.shelf_qty <> s.qty OR (s.price IS NOT NULL AND p.list_price_cents IS DISTINCT FROM s.price))`,
         [w.at],
       )
     ).rowCount ?? 0;

@@ -114,4 +114,21 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 're-index mark on products (reindex_queue becomes a view)',
+    // Marking a changed product in the same UPDATE that changes it costs nothing; a second
+    // table cost a million-row insert per pull on a large catalog. Readers keep the same
+    // reindex_queue (product_id, queued_at); deleting from it clears the mark.
+    sql: `
+      ALTER TABLE products ADD COLUMN reindex_queued_at TEXT;
+      UPDATE products SET reindex_queued_at = (SELECT q.queued_at FROM reindex_queue q WHERE q.product_id = products.id)
+        WHERE id IN (SELECT product_id FROM reindex_queue);
+      DROP TABLE reindex_queue;
+      CREATE INDEX products_reindex ON products (reindex_queued_at) WHERE reindex_queued_at IS NOT NULL;
+      CREATE VIEW reindex_queue AS SELECT id AS product_id, reindex_queued_at AS queued_at FROM products WHERE reindex_queued_at IS NOT NULL;
+      CREATE TRIGGER reindex_queue_delete INSTEAD OF DELETE ON reindex_queue
+        BEGIN UPDATE products SET reindex_queued_at = NULL WHERE id = OLD.product_id; END;
+    `,
+  },
 ];

@@ -16,21 +16,22 @@ export function createPlanTables(db: DB): void {
 
 /** Apply temp.plan_set / temp.plan_keep; the caller holds the transaction. */
 export function applyPlanTables(db: DB, w: { clear: boolean; at: string }): InventoryWriteResult {
-  const queue = `ON CONFLICT (product_id) DO UPDATE SET queued_at = excluded.queued_at`;
-  const notPlanned = `NOT EXISTS (SELECT 1 FROM temp.plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM temp.plan_keep k WHERE k.id = p.id)`;
+  // Each changed product is marked for re-index in the same statement that changes it.
   let cleared = 0;
   if (w.clear) {
-    db.prepare(`INSERT INTO reindex_queue (product_id, queued_at) SELECT p.id, ? FROM products p WHERE p.shelf_qty <> 0 AND ${notPlanned} ${queue}`).run(w.at);
-    cleared = db.prepare(`UPDATE products AS p SET shelf_qty = 0, updated_at = ? WHERE p.shelf_qty <> 0 AND ${notPlanned}`).run(w.at).changes;
+    cleared = db
+      .prepare(
+        `UPDATE products AS p SET shelf_qty = 0, updated_at = @at, reindex_queued_at = @at
+         WHERE p.shelf_qty <> 0 AND p.id NOT IN (SELECT id FROM temp.plan_set) AND p.id NOT IN (SELECT id FROM temp.plan_keep)`,
+      )
+      .run({ at: w.at }).changes;
   }
-  const differs = `(p.shelf_qty <> s.qty OR (s.price IS NOT NULL AND p.list_price_cents IS NOT s.price))`;
-  db.prepare(`INSERT INTO reindex_queue (product_id, queued_at) SELECT p.id, ? FROM products p JOIN temp.plan_set s ON s.id = p.id WHERE ${differs} ${queue}`).run(w.at);
   const updated = db
     .prepare(
-      `UPDATE products AS p SET shelf_qty = s.qty, list_price_cents = coalesce(s.price, p.list_price_cents), updated_at = ?
-       FROM temp.plan_set s WHERE s.id = p.id AND ${differs}`,
+      `UPDATE products AS p SET shelf_qty = s.qty, list_price_cents = coalesce(s.price, p.list_price_cents), updated_at = @at, reindex_queued_at = @at
+       FROM temp.plan_set s WHERE s.id = p.id AND (p.shelf_qty <> s.qty OR (s.price IS NOT NULL AND p.list_price_cents IS NOT s.price))`,
     )
-    .run(w.at).changes;
+    .run({ at: w.at }).changes;
   return { updated, cleared, reindexQueued: cleared + updated };
 }
 
