@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CsvReport, neutralise } from '../src/report/csv.js';
+import { stringify } from 'csv-stringify/sync';
+import { CsvReport, csvCell, neutralise } from '../src/report/csv.js';
 import { readCsv } from '../src/util/csv-parse.js';
 import { tempDir } from './helpers.js';
 
@@ -72,6 +73,65 @@ describe('CSV reports', () => {
     const bytes = readFileSync(file);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.toString('utf8').slice(1)).toBe('a,b\r\n"Protège-main, ""noir""",3\r\n"\'=HYPERLINK(""x"")",-1\r\n');
+    t.cleanup();
+  });
+
+  it('writes the same text as csv-stringify for every kind of cell (the reference serializer)', async () => {
+    const tricky: Array<string | number | null | undefined> = [
+      '', 'plain', 'a,b', 'say "hi"', '"', 'crlf\r\nin a cell', ' padded ', 'Protège', '日本語', '😀,"x"',
+      0, -3, 12.95, 1e21, 0.1 + 0.2, null, undefined, '0101-0001', '00123', '=SUM(A1)', '+1', '-x', '@cmd', '\tx',
+    ];
+    // (Not lone CR or LF: csv-stringify with CRLF records leaves those unquoted, which splits
+    // the row in Excel; the next test holds those.)
+    // Deterministic mixes of the tricky cells, plus every single one.
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rows = tricky.map((v) => ({ a: v, b: 'x', c: 1 }));
+    for (let i = 0; i < 500; i++) rows.push({ a: tricky[Math.floor(rnd() * tricky.length)], b: tricky[Math.floor(rnd() * tricky.length)] as string, c: tricky[Math.floor(rnd() * tricky.length)] as number });
+    const t = tempDir();
+    const file = path.join(t.dir, 'r.csv');
+    const r = new CsvReport(file, ['a', 'b', 'c']);
+    for (const row of rows) await r.write(row);
+    await r.close();
+    const reference = stringify(rows, {
+      header: true,
+      bom: true,
+      columns: ['a', 'b', 'c'].map((key) => ({ key })),
+      record_delimiter: 'windows',
+      cast: { string: (v) => String(neutralise(v)) },
+    });
+    expect(readFileSync(file, 'utf8')).toBe(reference);
+    expect(csvCell('=1', false)).toBe('=1');
+    t.cleanup();
+  });
+
+  it('a cell with a lone line feed or carriage return is quoted, so the row stays one row', async () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 'r.csv');
+    const r = new CsvReport(file, ['a', 'b']);
+    await r.write({ a: 'line\nbreak', b: 1 });
+    await r.write({ a: 'cr\rreturn', b: 2 });
+    await r.write({ a: '\rstarts with CR', b: 3 });
+    await r.close();
+    const text = readFileSync(file, 'utf8');
+    expect(text).toBe('\uFEFFa,b\r\n"line\nbreak",1\r\n"cr\rreturn",2\r\n"\'\rstarts with CR",3\r\n');
+    const back = await parse(text);
+    expect(back.map((x) => x.fields)).toEqual([['a', 'b'], ['line\nbreak', '1'], ['cr\rreturn', '2'], ["'\rstarts with CR", '3']]);
+    t.cleanup();
+  });
+
+  it('a report with no rows still has its header, and a large one is written whole', async () => {
+    const t = tempDir();
+    const empty = path.join(t.dir, 'e.csv');
+    await new CsvReport(empty, ['a', 'b']).close();
+    expect(readFileSync(empty, 'utf8')).toBe('\uFEFFa,b\r\n');
+    const big = path.join(t.dir, 'big.csv');
+    const r = new CsvReport(big, ['n', 's']);
+    for (let i = 0; i < 50_000; i++) await r.write({ n: i, s: `row ${i}` });
+    await r.close();
+    const lines = readFileSync(big, 'utf8').split('\r\n');
+    expect(lines).toHaveLength(50_002);
+    expect(lines[50_000]).toBe('49999,row 49999');
     t.cleanup();
   });
 });
