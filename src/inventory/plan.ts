@@ -177,6 +177,8 @@ export function planInventory(
   const setBy = new Map<number, PlanRow>();
   const protectedIds = new Set<number>();
   const unrecognized = new Map<string, number>();
+  /** Near-miss suggestion per unrecognized vendor name ('': none), worked out once per name. */
+  const suggestions = new Map<string, string>();
   const collisions: PartNumberCollision[] = [];
 
   items.forEach((it, i) => {
@@ -207,7 +209,8 @@ export function planInventory(
     const maps = byVendor.get(it.vendor);
     if (!maps) {
       unrecognized.set(it.vendor, (unrecognized.get(it.vendor) ?? 0) + 1);
-      const suggestion = nearMiss(it.vendor, byVendor.keys());
+      let suggestion = suggestions.get(it.vendor);
+      if (suggestion === undefined) suggestions.set(it.vendor, (suggestion = nearMiss(it.vendor, byVendor.keys()) ?? ''));
       rows.push({
         ...base,
         status: 'unrecognized_vendor',
