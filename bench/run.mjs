@@ -8,6 +8,9 @@
  *   order push of 2,000 orders, mock answering after 20 ms                vs requests x 20 ms
  *   lizzy-sync --version                                                   vs node -e 0
  * Only what is named runs when arguments are given: node bench/run.mjs s1 s2 import push startup
+ * With LIZZY_BENCH_PG_URL set (a database the bench may create schemas in), catalog import,
+ * S1 and S2 also run against PostgreSQL, beside psql doing the same work (\copy, one
+ * UPDATE to zero, one UPDATE ... FROM, in one transaction) on a copy of the same table.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
@@ -55,6 +58,7 @@ async function startMock(dataDir, extra = []) {
   return { url, stop: () => p.kill('SIGTERM') };
 }
 
+/** db: a SQLite file, or { postgres: URL, schema } for the PostgreSQL runs. */
 function config(dir, baseUrl, db) {
   const file = path.join(dir, 'lizzy-sync.yaml');
   writeFileSync(
@@ -64,7 +68,7 @@ function config(dir, baseUrl, db) {
   webstoreId: 12345
   timeoutSeconds: 600
 database:
-  sqlite: ${db}
+${typeof db === 'string' ? `  sqlite: ${db}` : `  postgres: ${db.postgres}\n  schema: ${db.schema}`}
 reports:
   dir: ${path.join(dir, 'reports')}
 inventory:
@@ -141,6 +145,85 @@ COMMIT;
 `,
   );
   row(`${label.toUpperCase()} pull (${feed})`, ours, lim.seconds, 'sqlite3 import+UPDATE FROM', '<= 1.5');
+}
+
+// ---- PostgreSQL (LIZZY_BENCH_PG_URL) -------------------------------------------------------
+const PG = process.env.LIZZY_BENCH_PG_URL;
+if (PG && (want('import') || want('s1') || want('s2'))) {
+  if (spawnSync('psql', ['--version']).error) {
+    console.error('the PostgreSQL bench needs psql (Debian: apt-get install postgresql-client)');
+    process.exit(2);
+  }
+  const psql = (script) => timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', PG], { input: script });
+  const must = (r, what) => {
+    if (r.status !== 0) throw new Error(`${what} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+    return r;
+  };
+  const dir = path.join(work, 'pg');
+  mkdirSync(dir, { recursive: true });
+  const importInto = (schema) => {
+    must(psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE;`), 'drop schema');
+    return must(
+      timed(process.execPath, [bin, '--config', config(path.join(dir, schema), 'http://127.0.0.1:9', { postgres: PG, schema }), 'catalog', 'import', path.join(DATA, 'catalog-1m.csv')], { env }),
+      'catalog import (PostgreSQL)',
+    );
+  };
+  for (const s of ['bench_import', 'bench_s1', 'bench_s2']) mkdirSync(path.join(dir, s), { recursive: true });
+  if (want('import')) {
+    const imp = importInto('bench_import');
+    const lim = must(
+      psql(`DROP SCHEMA IF EXISTS bench_import_lim CASCADE; CREATE SCHEMA bench_import_lim;
+CREATE TABLE bench_import_lim.catalog_in (catalog text, distributor text, manufacturer text, part_number text, description text, list_price text, shelf_qty text);
+\\copy bench_import_lim.catalog_in FROM '${path.join(DATA, 'catalog-1m.csv')}' CSV HEADER
+`),
+      'psql \\copy',
+    );
+    row('PG catalog import 1M', imp, lim.seconds, 'psql \\copy', '<= 1.5');
+    must(psql('DROP SCHEMA bench_import CASCADE; DROP SCHEMA bench_import_lim CASCADE;'), 'clean up');
+  }
+  for (const [label, feed] of [
+    ['s1', 'feed-100k'],
+    ['s2', 'feed-1m'],
+  ]) {
+    if (!want(label)) continue;
+    const schema = `bench_${label}`;
+    const sdir = path.join(dir, schema);
+    importInto(schema);
+    // The limit works on a copy of the same table, taken before the pull changes it.
+    must(
+      psql(`DROP SCHEMA IF EXISTS ${schema}_lim CASCADE; CREATE SCHEMA ${schema}_lim;
+CREATE TABLE ${schema}_lim.products AS SELECT * FROM ${schema}.products;
+CREATE UNIQUE INDEX ON ${schema}_lim.products (catalog, match_brand, part_number);
+VACUUM ANALYZE ${schema}_lim.products;`),
+      'copy for the limit',
+    );
+    rmSync(path.join(sdir, 'lizzy-feed.json'), { force: true });
+    symlinkSync(path.join(DATA, `${feed}.json`), path.join(sdir, 'lizzy-feed.json'));
+    const mock = await startMock(sdir);
+    let ours;
+    try {
+      ours = timed(process.execPath, [bin, '--config', config(sdir, mock.url, { postgres: PG, schema }), '--json', 'inventory', 'pull'], { env });
+    } finally {
+      mock.stop();
+    }
+    if (ours.status !== 0 && ours.status !== 1) throw new Error(`pull failed (${ours.status}): ${ours.stderr.slice(-2000)}`);
+    const lim = must(
+      psql(`BEGIN;
+CREATE TEMP TABLE map (vendor text, catalog text, brand text);
+\\copy map FROM '${path.join(DATA, 'vendors.csv')}' CSV HEADER
+CREATE TEMP TABLE feed (vendor text, item text, qty integer, price bigint);
+\\copy feed FROM '${path.join(DATA, `${feed}.csv`)}' CSV HEADER
+UPDATE ${schema}_lim.products SET shelf_qty = 0 WHERE shelf_qty <> 0;
+UPDATE ${schema}_lim.products p SET shelf_qty = f.qty, list_price_cents = f.price
+  FROM feed f JOIN map m ON m.vendor = f.vendor
+  WHERE p.catalog = m.catalog AND p.match_brand = m.brand AND p.part_number = f.item;
+COMMIT;
+`),
+      'psql limit',
+    );
+    row(`PG ${label.toUpperCase()} pull (${feed})`, ours, lim.seconds, 'psql \\copy+UPDATE FROM', '<= 1.5');
+    must(psql(`DROP SCHEMA ${schema} CASCADE; DROP SCHEMA ${schema}_lim CASCADE;`), 'clean up');
+  }
 }
 
 // ---- order push ----------------------------------------------------------------------------
