@@ -232,27 +232,78 @@ afterEach(async () => {
     expect((await db()).W100119!.attempts).toBe(2);
   });
 
-  it('a 500 on the second batch leaves its orders pending, stops, and the next run sends exactly them', async () => {
+  it('a 500 on the second batch: its orders stay "sending" (Lizzy may have them), the run stops, and the next run checks before it resends', async () => {
     await setup();
     await mockNext(env.mock, [{ path: '/submitorder' }, { path: '/submitorder', status: 500, body: 'Internal Server Error' }]);
     const r = await push();
     expect(r.code).toBe(3);
     expect(r.json.requests).toBe(2); // stopped: the third batch was not tried
-    expect(r.json.counts).toMatchObject({ sent: 5, failed: 5, pending: 2 });
+    expect(r.json.counts).toMatchObject({ sent: 5, unknown: 5, pending: 2 });
     expect(r.json.error.message).toMatch(/stopped at batch 2: Lizzy answered the order submission request with HTTP 500/);
-    const rows = (await db());
+    expect(r.json.error.hint).toMatch(/orderstatus/);
+    const rows = await db();
     for (const n of BATCHES[0]!) expect(rows[n]!.state).toBe('sent');
-    for (const n of BATCHES[1]!) expect(rows[n]).toMatchObject({ state: 'pending', attempts: 1 });
+    for (const n of BATCHES[1]!) expect(rows[n]).toMatchObject({ state: 'sending', attempts: 1 });
     for (const n of BATCHES[1]!) expect(rows[n]!.last_error).toMatch(/HTTP 500/);
     for (const n of BATCHES[2]!) expect(rows[n]).toMatchObject({ state: 'pending', attempts: 0 });
     expect(await received()).toEqual(BATCHES[0]);
 
-    const next = await push();
+    const next = await pushLater();
     expect(next.code, next.stderr).toBe(0);
-    expect(next.json.counts.sent).toBe(7);
+    expect((await requests('/orderstatus'))[0]!.payload.ordernumbers).toEqual(BATCHES[1]);
+    expect(next.json.counts).toMatchObject({ sent: 7, confirmed: 0 });
     expect(next.json.batches.map((b: any) => b.orders)).toEqual([BATCHES[1], BATCHES[2]]);
-    expect(await received()).toEqual(ELIGIBLE);
+    expectEachOnce(await received(), ELIGIBLE);
     expect((await db())[BATCHES[1]![0]!]).toMatchObject({ state: 'sent', attempts: 2, last_error: null });
+  });
+
+  // Bug: only 200/201/204 was acceptance and only a dropped connection an unknown outcome, so
+  // a 202, a redirect or a gateway's 504 that came after Lizzy queued the orders put them
+  // back to pending, and the next run sent them again.
+  for (const [status, headers] of [
+    [202, {}],
+    [303, { location: '/queued' }],
+    [502, {}],
+    [504, {}],
+  ] as const) {
+    it(`Lizzy queues a batch but the answer is HTTP ${status}: the orders stay "sending", and after the next run each is in Lizzy exactly once`, async () => {
+      await setup();
+      await mockNext(env.mock, { path: '/submitorder', status, headers, takeOrders: true, body: 'Gateway says hello' });
+      const r = await push();
+      expect(r.code).toBe(3);
+      expect(r.json.counts).toMatchObject({ unknown: 5, pending: 7 });
+      expect(await statesOf(BATCHES[0]!)).toEqual(Array(5).fill('sending'));
+      expect(await received()).toEqual(BATCHES[0]); // Lizzy does have them
+
+      const next = await pushLater();
+      expect(next.code, next.stderr).toBe(0);
+      expect(next.json.counts).toMatchObject({ confirmed: 5, sent: 7 });
+      const got = await received();
+      expect(got).toHaveLength(12);
+      expectEachOnce(got, ELIGIBLE);
+      expect((await statesOf(ELIGIBLE)).every((st) => st === 'sent')).toBe(true);
+    });
+  }
+
+  // Bug: reconcile took any /orderstatus row as "Lizzy has it", so a row saying NotFound
+  // marked an order sent that Lizzy never received.
+  it('an /orderstatus row whose Status says the order is not there counts as absent: the order is sent again, not marked sent', async () => {
+    await setup();
+    await mockNext(env.mock, { path: '/submitorder', drop: 'before' });
+    const r = await push();
+    expect(r.code).toBe(3);
+    expect(await statesOf(BATCHES[0]!)).toEqual(Array(5).fill('sending'));
+    expect(await received()).toEqual([]);
+    const body = JSON.stringify([
+      ...BATCHES[0]!.slice(0, 3).map((n) => ({ OrderNumber: n, Status: 'NotFound' })),
+      { OrderNumber: BATCHES[0]![3], Status: 'Unknown' },
+      { OrderNumber: BATCHES[0]![4], Status: 'not found' },
+    ]);
+    await mockNext(env.mock, { path: '/orderstatus', status: 200, contentType: 'application/json', body });
+    const next = await pushLater();
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.json.counts).toMatchObject({ confirmed: 0, sent: 12 });
+    expectEachOnce(await received(), ELIGIBLE);
   });
 
   it('a connection dropped after Lizzy accepted a batch: after the next run each order is in Lizzy exactly once', async () => {

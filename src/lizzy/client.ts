@@ -2,7 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Got, type Response } from 'got';
 import { LizzyError } from '../errors.js';
-import { redact, registerSecret } from '../util/redact.js';
+import { clip, redact, registerSecret } from '../util/redact.js';
 import { JsonArraySplitter } from './json-array-stream.js';
 import {
   ACCEPTED_STATUSES,
@@ -217,8 +217,17 @@ export class LizzyClient {
     const status = res.statusCode;
     if (!ACCEPTED_STATUSES.has(status)) {
       // Never retried here, so a retryable answer (5xx, 429) is handed over as the plain error.
-      const e = this.statusError('order submission', status, res.body, res.headers['retry-after']);
-      throw e instanceof Retryable ? e.error : e;
+      const e = this.statusError('order submission', status, res.body, res.headers['retry-after'], res.headers.location);
+      const err = e instanceof Retryable ? e.error : (e as LizzyError);
+      // Only a 4xx says for certain that Lizzy did not take the orders. Any other answer (202,
+      // a redirect, a 5xx from Lizzy or a gateway in front of it) may come after Lizzy queued
+      // them: the outcome is unknown, and the next run asks /orderstatus before resending.
+      if (status >= 400 && status < 500) throw err;
+      throw new LizzyError(err.message, {
+        status,
+        outcomeUnknown: true,
+        hint: 'The orders may or may not have reached Lizzy. They stay "sending"; the next run asks Lizzy (/orderstatus) which it has before sending any again.',
+      });
     }
     const text = res.body.trim();
     if (text === '') return { status, results: [] };
@@ -282,7 +291,7 @@ export class LizzyClient {
   }
 
   private statusError(what: string, status: number, body: string, retryAfter?: string | string[], location?: string): Error {
-    const text = redact(plainText(body));
+    const text = plainText(body);
     const said = text ? `: ${text}` : '';
     if (status >= 300 && status < 400) {
       return new LizzyError(`Lizzy answered the ${what} request with a redirect (HTTP ${status})${location ? ` to ${redact(location)}` : ''}; lizzy-sync does not follow redirects.`, {
@@ -358,12 +367,12 @@ async function readSome(stream: NodeJS.ReadableStream, limit = 2048): Promise<st
   } catch {
     /* the error body is best effort */
   }
-  return out.slice(0, limit);
+  return clip(out, limit);
 }
 
+/** A short, redacted, tag-free excerpt of an error body (redacted before it is cut). */
 function plainText(body: string): string {
-  const t = (body ?? '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return t.length > 200 ? `${t.slice(0, 200)}...` : t;
+  return clip((body ?? '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), 200);
 }
 
 function looksLikeHtml(text: string): boolean {

@@ -205,6 +205,19 @@ export interface WireOrderStatus {
   InvoiceNumber?: string;
 }
 
+/**
+ * Assumed: orderstatus lists only the orders Lizzy has. A row whose Status says the order is
+ * not there ("NotFound", "Unknown", "Missing", "None", "Does not exist") is read as absent all
+ * the same, so that such an answer leads to a resend rather than an order marked sent that
+ * Lizzy never received.
+ */
+export const ORDER_ABSENT_STATUS = /^\s*(not[\s_-]*found|unknown|missing|none|no[\s_-]*such[\s\w]*|does[\s_-]*not[\s_-]*exist|not[\s_-]*received|absent)\s*$/i;
+
+/** Does this orderstatus row say Lizzy has the order? */
+export function orderStatusMeansReceived(row: WireOrderStatus): boolean {
+  return row.OrderNumber !== '' && !(row.Status !== undefined && ORDER_ABSENT_STATUS.test(row.Status));
+}
+
 /** Read a key of a response object case-insensitively. */
 export function field(obj: unknown, name: string): unknown {
   if (!obj || typeof obj !== 'object') return undefined;

@@ -17,7 +17,7 @@ import { requireWebstoreId } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { LizzyError, LizzySyncError, RunTimeout } from '../errors.js';
 import type { LizzyClient } from '../lizzy/client.js';
-import type { WireOrderStatus } from '../lizzy/wire.js';
+import { orderStatusMeansReceived, type WireOrderStatus } from '../lizzy/wire.js';
 import { withJobLock } from '../lock.js';
 import type { Logger } from '../log.js';
 import { zonedDate } from '../schedule/zone.js';
@@ -245,7 +245,7 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         let have: Map<string, WireOrderStatus>;
         try {
           const statuses = await client!.orderStatus(webstoreId, part.map((o) => o.orderNumber));
-          have = new Map(statuses.map((s) => [s.OrderNumber, s]));
+          have = new Map(statuses.filter(orderStatusMeansReceived).map((s) => [s.OrderNumber, s]));
         } catch (e) {
           if (!(e instanceof LizzyError)) throw e;
           const msg = redact(e.message);

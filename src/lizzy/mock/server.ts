@@ -38,6 +38,8 @@ export interface Behaviour {
   drop?: 'before' | 'after';
   /** Send only the first N bytes of the normal body, then close (a truncated feed). */
   truncateAt?: number;
+  /** submitorder with status: take the orders first, then answer with that status (a 202, a redirect or a gateway timeout after Lizzy queued them). */
+  takeOrders?: boolean;
   /** Only for submitorder requests carrying one of these order numbers (for example: Lizzy rejects one bad order). */
   orders?: string[];
   times?: number;
@@ -126,7 +128,7 @@ export async function startMockLizzy(opts: MockOptions): Promise<RunningMock> {
       record(rawPayload, 400);
       return send(res, 400, 'Malformed payload: not JSON');
     }
-    if (behaviour?.status !== undefined && !behaviour.drop) {
+    if (behaviour?.status !== undefined && !behaviour.drop && !(behaviour.takeOrders && url.pathname === PATHS.submitOrder)) {
       record(payload, behaviour.status);
       res.writeHead(behaviour.status, { 'content-type': behaviour.contentType ?? 'text/plain; charset=utf-8', ...behaviour.headers });
       return res.end(behaviour.body ?? '');
@@ -210,6 +212,10 @@ export async function startMockLizzy(opts: MockOptions): Promise<RunningMock> {
         }
         const status = behaviour?.status ?? (opts.submitNoContent ? 204 : 200);
         record(payload, status);
+        if (behaviour?.takeOrders) {
+          res.writeHead(status, { 'content-type': behaviour.contentType ?? 'text/plain; charset=utf-8', ...behaviour.headers });
+          return res.end(behaviour.body ?? '');
+        }
         if (status === 204) {
           res.writeHead(204);
           return res.end();
