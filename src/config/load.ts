@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { redact, registerSecret } from '../util/redact.js';
 import { didYouMean } from '../util/suggest.js';
 import { parseCron } from '../schedule/cron.js';
 import { isValidTimeZone, type Weekday } from '../schedule/zone.js';
@@ -43,13 +44,14 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = process.env): Config {
   const rel = path.relative(process.cwd(), abs);
   const display = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+  registerSecret(env.LIZZY_API_KEY?.trim());
   const lc = new LineCounter();
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const docs = parseAllDocuments(text, { version: '1.2', lineCounter: lc, uniqueKeys: true, prettyErrors: true });
   const fail = (problems: Problem[]): never => {
     const lines = problems.map((p) => {
       const where = p.line ? `${display}:${p.line}${p.col ? `:${p.col}` : ''}` : display;
-      return `${where}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
+      return redact(`${where}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
     });
     throw new ConfigError(
       problems.length === 1 ? `Invalid config: ${lines[0]}` : `Invalid config (${problems.length} problems):\n  ${lines.join('\n  ')}`,
@@ -175,8 +177,17 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
           problems.push({ ...where, path: keyPath, message: 'expected a single value, found a list or section' });
           return undefined;
         }
+        if (spec.secret) {
+          // Known before anything can print it, whatever YAML made of it (a number, !!binary).
+          registerSecret((node as { source?: string }).source);
+          registerSecret(String(node.value));
+        }
         if (typeof node.value !== 'string') {
           const src = (node as { source?: string }).source ?? String(node.value);
+          if (spec.secret) {
+            problems.push({ ...where, path: keyPath, message: `expected text, found a ${typeof node.value} (value not shown: it is secret); put it in quotes` });
+            return undefined;
+          }
           problems.push({
             ...where,
             path: keyPath,
@@ -188,6 +199,7 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
         }
         const value = interpolate(node.value, keyPath, node);
         if (value === undefined) return undefined;
+        if (spec.secret) registerSecret(value.trim());
         if (spec.nonEmpty && value.trim() === '') {
           problems.push({ ...where, path: keyPath, message: 'must not be empty' });
           return undefined;

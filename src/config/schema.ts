@@ -82,7 +82,7 @@ export interface Config {
 /** A declarative description of the YAML shape; the loader walks it with the YAML nodes. */
 export type Spec =
   | { kind: 'object'; fields: Record<string, Field>; doc?: string }
-  | { kind: 'string'; identifier?: boolean; oneOf?: readonly string[]; nonEmpty?: boolean; doc?: string }
+  | { kind: 'string'; identifier?: boolean; oneOf?: readonly string[]; nonEmpty?: boolean; secret?: boolean; doc?: string }
   | { kind: 'digits'; doc?: string }
   | { kind: 'integer'; min?: number; max?: number; doc?: string }
   | { kind: 'boolean'; doc?: string }
@@ -125,7 +125,7 @@ export const configSpec: Spec = {
         kind: 'object',
         fields: {
           baseUrl: { spec: str(), default: 'https://api.nizex.com' },
-          apiKey: { spec: { kind: 'string', nonEmpty: true } },
+          apiKey: { spec: { kind: 'string', nonEmpty: true, secret: true } },
           webstoreId: { spec: { kind: 'digits' } },
           timeoutSeconds: { spec: { kind: 'integer', min: 1, max: 3600 }, default: 120 },
           retries: { spec: { kind: 'integer', min: 0, max: 10 }, default: 3 },

@@ -7,7 +7,7 @@ import { LizzySyncError, LockHeld } from '../errors.js';
 import { clientFor, runInventoryPull } from '../inventory/pull.js';
 import type { Logger } from '../log.js';
 import type { Job } from '../store/types.js';
-import { redact } from '../util/redact.js';
+import { clip, envWithoutSecrets, redact } from '../util/redact.js';
 import type { JobRunner, RunOutcome, Tenant } from './daemon.js';
 import type { EventLog } from './events.js';
 
@@ -60,11 +60,11 @@ export async function notify(tenant: Tenant, job: Job, outcome: RunOutcome, runI
   if (command) {
     tasks.push(
       new Promise<void>((resolve, reject) => {
-        const child = spawn(command, { shell: true, stdio: ['pipe', 'ignore', 'pipe'], cwd: tenant.config.dir, timeout: 30_000 });
+        const child = spawn(command, { shell: true, stdio: ['pipe', 'ignore', 'pipe'], cwd: tenant.config.dir, timeout: 30_000, env: envWithoutSecrets(process.env) });
         let err = '';
         child.stderr.on('data', (d) => (err += d));
         child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`notify.command exited ${code}: ${err.trim().slice(0, 200)}`))));
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`notify.command exited ${code}: ${clip(err.trim(), 200)}`))));
         child.stdin.end(payload);
       }),
     );

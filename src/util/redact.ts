@@ -19,6 +19,39 @@ export function redact(text: string): string {
   return out;
 }
 
+/**
+ * Redact, then shorten to at most `limit` characters (plus "..."). Redacting first means a
+ * cut can never leave part of a key behind; a cut that falls inside a key (text that was
+ * already cut elsewhere) masks the fragment left at the end as well.
+ */
+export function clip(text: string, limit: number): string {
+  const red = redact(text);
+  if (red.length <= limit) return maskTrailingFragment(red);
+  return `${maskTrailingFragment(red.slice(0, limit))}...`;
+}
+
+/** Shortest secret fragment worth masking at a cut: shorter ones are too common to mean anything. */
+const MIN_FRAGMENT = 6;
+
+function maskTrailingFragment(text: string): string {
+  for (const s of secrets) {
+    for (let k = Math.min(s.length - 1, text.length); k >= MIN_FRAGMENT; k--) {
+      if (text.endsWith(s.slice(0, k))) return `${text.slice(0, text.length - k)}***`;
+    }
+  }
+  return text;
+}
+
+/** A copy of an environment without the variables that hold a secret (for child processes). */
+export function envWithoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || k === 'LIZZY_API_KEY' || redact(v) !== v) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 /** "abcd…wxyz" style mask for showing which key is configured. */
 export function maskSecret(secret: string): string {
   // Show the ends only of a long key (a GUID-like key has 32+ characters): a short one would

@@ -1,0 +1,73 @@
+/**
+ * The API key never appears in output, logs, reports or errors: the holes a QA pass found,
+ * each through the built CLI (and the real mock Lizzy) or the function that closes it.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { clip, envWithoutSecrets, registerSecret } from '../src/util/redact.js';
+import { API_KEY, cliEnv, mockNext, runCli, startMock, tempDir, writeConfig } from './helpers.js';
+
+/** Any 8 characters of the key in a row is a leak. */
+function expectNoFragment(text: string, key: string) {
+  for (let i = 0; i + 8 <= key.length; i++) expect(text, `leaks "${key.slice(i, i + 8)}"`).not.toContain(key.slice(i, i + 8));
+}
+
+describe('no part of the API key leaks', () => {
+  // Bug: error bodies were cut to 200 characters before redaction, so a key that crossed the
+  // cut was no longer recognised and most of it was printed, logged and stored.
+  it('Lizzy echoing the key across the 200-character cut of an error body', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const config = writeConfig(t.dir, { baseUrl: mock.url });
+    await mockNext(mock, { path: '/inventoryfeed', status: 400, body: `${'E'.repeat(170)} invalid key ${API_KEY} for webstore 12345` });
+    const r = await runCli(['--config', config, '--json', 'inventory', 'pull'], { env: cliEnv() });
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).error.message).toMatch(/HTTP 400: E+ invalid key \*\*\* for webstore/);
+    expectNoFragment(r.stdout + r.stderr, API_KEY);
+    const db = new Database(path.join(t.dir, 'data', 'lizzy-sync.db'), { readonly: true });
+    const errors = db.prepare('SELECT error FROM sync_runs').all() as Array<{ error: string }>;
+    db.close();
+    expect(errors.length).toBeGreaterThan(0);
+    expectNoFragment(JSON.stringify(errors), API_KEY);
+    await mock.close();
+    t.cleanup();
+  });
+
+  it('clip() redacts before it cuts, and masks a key fragment that text cut elsewhere ends with', () => {
+    const key = 'SeCrEtKey-1234567890-abcdefghij';
+    registerSecret(key);
+    expect(clip(`${'x'.repeat(20)}${key} tail`, 35)).toBe(`${'x'.repeat(20)}*** tail`);
+    expect(clip(`${'x'.repeat(20)}${key}`, 30)).toBe(`${'x'.repeat(20)}***`);
+    expect(clip(`error: ${key.slice(0, 15)}`, 200)).toBe('error: ***');
+    expect(clip('short and clean', 200)).toBe('short and clean');
+  });
+
+  // Bug: the key was registered for redaction only when the Lizzy client was made, so a
+  // config error about lizzy.apiKey printed it.
+  for (const [label, yaml] of [
+    ['a key YAML reads as a number', 'apiKey: 123456789012345678'],
+    ['a key YAML reads as hex-like float', 'apiKey: 123e45678'],
+    ['a !!binary key', 'apiKey: !!binary U2stYWJjMTIzeHl6cXdlcnR5'],
+  ] as const) {
+    it(`a config error about ${label} names the key path, not the key`, async () => {
+      const t = tempDir();
+      const file = path.join(t.dir, 'lizzy-sync.yaml');
+      writeFileSync(file, `lizzy:\n  ${yaml}\n  webstoreId: 12345\nvendors: []\n`);
+      const r = await runCli(['--config', file, '--json', 'config', 'check', '--offline'], { env: { LIZZY_API_KEY: '' } });
+      expect(r.code).toBe(2);
+      const out = r.stdout + r.stderr;
+      expect(out).toContain('lizzy.apiKey');
+      const value = yaml.replace(/^apiKey: (!!binary )?/, '');
+      expectNoFragment(out, value);
+      t.cleanup();
+    });
+  }
+
+  it('the environment a notify.command runs in holds no secret', () => {
+    registerSecret('notify-secret-0123456789');
+    const env = envWithoutSecrets({ PATH: '/usr/bin', LIZZY_API_KEY: 'anything', OTHER: 'x notify-secret-0123456789 y', HOME: '/home/x' });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/x' });
+  });
+});
