@@ -25,6 +25,17 @@ describe('CSV reader', () => {
       { line: 5, fields: ['3', '', 'end'] },
     ]);
   });
+  // Bug: a quote inside an unquoted field (an inch mark) opened a quoted field that swallowed
+  // the rows after it, silently, until the next quote.
+  it('a quote inside an unquoted field is a character, and the rows after it stay rows', async () => {
+    const recs = await parse('A-1,12" wheel spacer,10.00\nA-2,plain,2\nA-4,10" tire,20.00\n"q",say ""hi"",x""y\n');
+    expect(recs).toEqual([
+      { line: 1, fields: ['A-1', '12" wheel spacer', '10.00'] },
+      { line: 2, fields: ['A-2', 'plain', '2'] },
+      { line: 3, fields: ['A-4', '10" tire', '20.00'] },
+      { line: 4, fields: ['q', 'say ""hi""', 'x""y'] },
+    ]);
+  });
   it('fails on an unclosed quote naming the line', async () => {
     await expect(parse('a\n"open\n')).rejects.toThrow(/line 2 never closes/);
   });

@@ -436,6 +436,61 @@ describe('catalog import and export', () => {
     t.cleanup();
   });
 
+  it('an inch mark in a description does not swallow the rows after it', async () => {
+    const t = tempDir();
+    const store = storeFor(KIND, t.dir);
+    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9', databaseYaml: store.yaml });
+    const csv = path.join(t.dir, 'cat.csv');
+    writeFileSync(
+      csv,
+      [
+        'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty',
+        'aftermarket,PU,,A-1,12" wheel spacer,10.00,1',
+        'aftermarket,PU,,A-2,Spacer bolts,11.00,2',
+        'aftermarket,PU,,A-3,Lug nuts,12.00,3',
+        'aftermarket,PU,,A-4,10" tire,20.00,4',
+        'aftermarket,PU,,A-5,Valve stem,5.00,5',
+      ].join('\n'),
+    );
+    const r = await runCli(['--config', config, '--json', 'catalog', 'import', csv]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 5, inserted: 5 });
+    const out = path.join(t.dir, 'out.csv');
+    expect((await runCli(['--config', config, 'catalog', 'export', '--out', out])).code).toBe(0);
+    expect(readCsvFile(out).map((p) => [p.part_number, p.description, p.list_price, p.shelf_qty])).toEqual([
+      ['A-1', '12" wheel spacer', '10.00', '1'],
+      ['A-2', 'Spacer bolts', '11.00', '2'],
+      ['A-3', 'Lug nuts', '12.00', '3'],
+      ['A-4', '10" tire', '20.00', '4'],
+      ['A-5', 'Valve stem', '5.00', '5'],
+    ]);
+    await store.drop();
+    t.cleanup();
+  });
+
+  it('a folder, a UTF-16 file and Windows-1252 rows are named as such, never an internal error', async () => {
+    const t = tempDir();
+    const store = storeFor(KIND, t.dir);
+    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9', databaseYaml: store.yaml });
+    const folder = await runCli(['--config', config, 'catalog', 'import', t.dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('is a folder, not a CSV file');
+    const header = 'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\n';
+    const utf16 = path.join(t.dir, 'unicode.csv');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${header}oem,,HONDA,1,x,1,1\n`, 'utf16le')]));
+    const u = await runCli(['--config', config, 'catalog', 'import', utf16]);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain('is UTF-16 text');
+    const latin1 = path.join(t.dir, 'latin1.csv');
+    writeFileSync(latin1, Buffer.concat([Buffer.from(`${header}oem,,HONDA,1,Prot`), Buffer.from([0xe8]), Buffer.from('ge-main,1.00,1\noem,,HONDA,2,Plain,2.00,2\n')]));
+    const l = await runCli(['--config', config, 'catalog', 'import', latin1]);
+    expect(l.code).toBe(1);
+    expect(l.stdout).toContain('2 rows, 1 new');
+    expect(l.stderr).toContain('latin1.csv:2: the row is not UTF-8 text');
+    await store.drop();
+    t.cleanup();
+  });
+
   it('a missing header column is an input error (exit 2)', async () => {
     const t = tempDir();
     const store = storeFor(KIND, t.dir);

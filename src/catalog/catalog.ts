@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { CATALOGS, type CatalogKind } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { CsvReport } from '../report/csv.js';
@@ -8,6 +8,28 @@ import { CsvSyntaxError, readCsv } from '../util/csv-parse.js';
 import { formatCents, parseCents } from '../util/money.js';
 
 export const CATALOG_COLUMNS = ['catalog', 'distributor', 'manufacturer', 'part_number', 'description', 'list_price', 'shelf_qty'] as const;
+
+const NOT_UTF8 =
+  'the row is not UTF-8 text (Excel\'s plain "CSV" saves accents such as é as Windows-1252): save the file as "CSV UTF-8" and import it again';
+
+/** Refuse, before any work, a path that is not a readable file or a file in UTF-16. */
+function checkCsvFile(file: string): void {
+  let fd: number | undefined;
+  try {
+    if (statSync(file).isDirectory()) throw new InputError(`${file} is a folder, not a CSV file.`, { hint: 'Name the catalog CSV file itself.' });
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(2);
+    const n = readSync(fd, head, 0, 2, 0);
+    if (n === 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+      throw new InputError(`${file} is UTF-16 text ("Unicode Text"); lizzy-sync reads UTF-8.`, { hint: 'Save it from Excel as "CSV UTF-8 (Comma delimited)".' });
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`Cannot read ${file}: ${(err as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 export interface RowProblem {
   line: number;
@@ -24,6 +46,7 @@ export interface CatalogImportSummary extends CatalogImportResult {
 /** Validate one CSV record against the header's column positions. */
 export function readCatalogRow(fields: string[], col: Record<string, number>): CatalogRow | string {
   if (fields.some((f) => f.includes('\u0000'))) return 'the row contains a NUL character';
+  if (fields.some((f) => f.includes('\uFFFD'))) return NOT_UTF8;
   const get = (name: string) => (col[name] === undefined ? '' : (fields[col[name]!] ?? '').trim());
   const catalog = get('catalog').toLowerCase();
   if (!CATALOGS.includes(catalog as CatalogKind)) return `catalog ${JSON.stringify(get('catalog'))} is not one of ${CATALOGS.join(', ')}`;
@@ -62,6 +85,7 @@ export function readCatalogRow(fields: string[], col: Record<string, number>): C
 
 /** Load or update products from a catalog CSV, in one transaction. Bad rows are reported, good rows kept. */
 export async function importCatalogFile(store: Store, file: string): Promise<CatalogImportSummary> {
+  checkCsvFile(file);
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const opened = new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
@@ -105,6 +129,9 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
       }
     } catch (err) {
       if (err instanceof CsvSyntaxError) throw new InputError(`${file}:${err.line}: ${err.message}`);
+      if (typeof (err as NodeJS.ErrnoException).code === 'string' && !(err instanceof InputError)) {
+        throw new InputError(`Cannot read ${file}: ${(err as Error).message}`);
+      }
       throw err;
     }
     if (!col) throw new InputError(`${file} is empty.`, { hint: `The first line must be: ${CATALOG_COLUMNS.join(',')}` });

@@ -13,6 +13,8 @@ export async function* readCsv(chunks: AsyncIterable<string | Buffer>): AsyncGen
   let field = '';
   let fields: string[] = [];
   let inQuotes = false;
+  /** The current field has begun (a character or an opening quote): a quote now is literal. */
+  let started = false;
   let quoteJustClosed = false;
   let line = 1;
   let recordLine = 1;
@@ -61,9 +63,14 @@ export async function* readCsv(chunks: AsyncIterable<string | Buffer>): AsyncGen
           field += '"';
           inQuotes = true;
           quoteJustClosed = false;
-        } else {
+        } else if (!started) {
           inQuotes = true;
+        } else {
+          // A quote inside an unquoted field is a character (12" wheel spacer), as Excel
+          // reads it: it must not swallow the rows after it.
+          field += '"';
         }
+        started = true;
         any = true;
         i++;
         continue;
@@ -72,6 +79,7 @@ export async function* readCsv(chunks: AsyncIterable<string | Buffer>): AsyncGen
       if (c === 0x2c /* , */) {
         fields.push(field);
         field = '';
+        started = false;
         any = true;
         i++;
         continue;
@@ -81,6 +89,7 @@ export async function* readCsv(chunks: AsyncIterable<string | Buffer>): AsyncGen
         out.push({ line: recordLine, fields });
         fields = [];
         field = '';
+        started = false;
         any = false;
         line++;
         recordLine = line;
@@ -96,6 +105,7 @@ export async function* readCsv(chunks: AsyncIterable<string | Buffer>): AsyncGen
         j++;
       }
       field += s.slice(i, j);
+      started = true;
       any = true;
       i = j;
     }
