@@ -74,8 +74,36 @@ export class RunTimeout extends LizzySyncError {
   override readonly exitCode = EXIT.CANNOT_RUN;
 }
 
+/** SQLite result codes that say the database file or disk is the problem, not lizzy-sync. */
+const SQLITE_ENVIRONMENT = /^SQLITE_(READONLY|CANTOPEN|FULL|IOERR|CORRUPT|NOTADB|PERM|AUTH|BUSY|LOCKED|PROTOCOL)/;
+/** PostgreSQL SQLSTATE classes and codes of the same kind: connection, resources, operator, privileges, read-only. */
+const PG_ENVIRONMENT = /^(08|53|57|58|3D|28)|^(42501|25006|40P01|55P03)$/;
+/** System errors of the same kind from files and sockets. */
+const SYSTEM_ENVIRONMENT = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * An error from the database driver or the system that is about the environment (a
+ * read-only or full disk, a database that refuses us) becomes a StoreError: exit 3 with a
+ * message to act on, not "internal error". Anything else is returned as it is.
+ */
+export function asKnownError(err: unknown): unknown {
+  if (err instanceof LizzySyncError || !(err instanceof Error)) return err;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return err;
+  const driver = err.name === 'SqliteError' ? 'sqlite' : err.name === 'error' || err.name === 'DatabaseError' ? 'pg' : 'system';
+  const known = driver === 'sqlite' ? SQLITE_ENVIRONMENT.test(code) : driver === 'pg' ? PG_ENVIRONMENT.test(code) : SYSTEM_ENVIRONMENT.has(code);
+  if (!known) return err;
+  const hint = /READONLY|PERM|EACCES|EROFS|42501|25006|28/.test(code)
+    ? 'lizzy-sync cannot write there: check the permissions of the database (and its folder) or the database role, for the user that runs lizzy-sync.'
+    : /FULL|ENOSPC|EDQUOT|53/.test(code)
+      ? 'The disk or the database is full: free space and run again.'
+      : 'Check the database (database.sqlite or database.postgres) and that nothing else is holding or damaging it; the next run tries again.';
+  return new StoreError(`The database could not be used: ${err.message} (${code}). Nothing was changed by the step that failed.`, { hint, cause: err });
+}
+
 export function exitCodeFor(err: unknown): ExitCode {
-  if (err instanceof LizzySyncError) return err.exitCode;
+  const e = asKnownError(err);
+  if (e instanceof LizzySyncError) return e.exitCode;
   return EXIT.BUG;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
-import { EXIT, exitCodeFor, LizzySyncError } from '../errors.js';
+import { asKnownError, EXIT, exitCodeFor, LizzySyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { redact } from '../util/redact.js';
 
@@ -70,7 +70,8 @@ export async function cliLogger(opts: GlobalOptions): Promise<Logger & { stop():
 }
 
 /** Print an error the way a dealer's IT person needs it, and return the exit code. */
-export function reportError(e: unknown, opts: GlobalOptions): number {
+export function reportError(raw: unknown, opts: GlobalOptions): number {
+  const e = asKnownError(raw);
   const code = exitCodeFor(e);
   const c = colors(opts);
   const known = e instanceof LizzySyncError && code !== EXIT.BUG;

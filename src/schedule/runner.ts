@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import got from 'got';
 import type { Clock } from '../clock.js';
 import { requireApiKey } from '../config/load.js';
-import { LizzySyncError, LockHeld } from '../errors.js';
+import { asKnownError, LizzySyncError, LockHeld } from '../errors.js';
 import { clientFor, runInventoryPull } from '../inventory/pull.js';
 import type { Logger } from '../log.js';
 import type { Job } from '../store/types.js';
@@ -44,7 +44,7 @@ export function makeJobRunner(clock: Clock, events: EventLog, orders: OrdersJob)
       return await orders(tenant, { clock, log, deadline: ctx.deadline, stop: ctx.stop });
     } catch (err) {
       if (err instanceof LockHeld) return { status: 'locked', message: err.message };
-      const e = err as Error;
+      const e = asKnownError(err) as Error;
       return { status: 'failed', message: redact(e instanceof LizzySyncError ? e.message : `internal error: ${e.message}`) };
     }
   };

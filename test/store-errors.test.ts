@@ -1,0 +1,84 @@
+/**
+ * A database that cannot be used (read-only, refused, full) is exit 3 with a message to act
+ * on, never "internal error" (exit 70). Bug from a QA pass: a read-only SQLite file ended
+ * every writing command with "internal error: attempt to write a readonly database".
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { asKnownError, EXIT, exitCodeFor, StoreError } from '../src/errors.js';
+import { BIN, cliEnv, FIXTURES, runCli, tempDir, writeConfig } from './helpers.js';
+import { PG_URL } from './stores.js';
+
+const NOBODY = 65534;
+/** As root (CI), the CLI can be run as an unprivileged user to meet a truly read-only file. */
+const canRunAsNobody =
+  process.getuid?.() === 0 && spawnSync(process.execPath, [BIN, '--version'], { uid: NOBODY, gid: NOBODY, encoding: 'utf8' }).status === 0;
+
+describe('a database that cannot be used', () => {
+  it('a real SQLITE_READONLY error maps to StoreError, exit 3, with what to check', () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 'ro.db');
+    new Database(file).exec('CREATE TABLE x (a)').close();
+    const db = new Database(file, { readonly: true });
+    let caught: unknown;
+    try {
+      db.exec('INSERT INTO x VALUES (1)');
+    } catch (err) {
+      caught = err;
+    }
+    db.close();
+    expect((caught as { code: string }).code).toMatch(/^SQLITE_READONLY/);
+    const e = asKnownError(caught);
+    expect(e).toBeInstanceOf(StoreError);
+    expect((e as StoreError).message).toContain('readonly database');
+    expect((e as StoreError).hint).toContain('permissions');
+    expect(exitCodeFor(caught)).toBe(EXIT.CANNOT_RUN);
+    expect(exitCodeFor(new TypeError('a real bug'))).toBe(EXIT.BUG);
+    t.cleanup();
+  });
+
+  it.skipIf(!PG_URL)('a real PostgreSQL read-only transaction error maps to StoreError, exit 3', async () => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    let caught: unknown;
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query('CREATE TEMP TABLE lizzy_ro_probe (a int)');
+    } catch (err) {
+      caught = err;
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.end();
+    }
+    expect((caught as { code: string }).code).toBe('25006');
+    expect(asKnownError(caught)).toBeInstanceOf(StoreError);
+    expect(exitCodeFor(caught)).toBe(EXIT.CANNOT_RUN);
+  });
+
+  it.skipIf(!canRunAsNobody)('catalog import into a read-only SQLite file: exit 3, never "internal error"', async () => {
+    const t = tempDir();
+    chmodSync(t.dir, 0o755);
+    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9' });
+    const first = await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: cliEnv() });
+    expect(first.code, first.stderr).toBe(0);
+    const csv = path.join(t.dir, 'cat.csv');
+    copyFileSync(path.join(FIXTURES, 'catalog.csv'), csv);
+    chmodSync(path.join(t.dir, 'data'), 0o755);
+    chmodSync(csv, 0o644);
+    const r = spawnSync(process.execPath, [BIN, '--config', config, '--json', 'catalog', 'import', csv], {
+      uid: NOBODY,
+      gid: NOBODY,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, NO_COLOR: '1', HOME: '/tmp' },
+    });
+    expect(r.status, r.stderr).toBe(3);
+    expect(r.stderr).not.toContain('internal error');
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ ok: false, exitCode: 3, error: { type: 'StoreError' } });
+    t.cleanup();
+  });
+});
