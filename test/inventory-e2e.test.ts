@@ -412,18 +412,20 @@ describe('catalog import and export', () => {
         'private,,RIVERSIDE MOTO,RM-1,Negative,1,-2',
         'oem,,HONDA,X-1,Comma price,"12,95",1',
         'oem,,HONDA,X-2,Huge quantity,1.00,99999999999999999999',
+        'oem,,HONDA,X-3,Fraction of a cent,1.005,1',
         '',
       ].join('\r\n'),
     );
     const r = await runCli(['--config', config, 'catalog', 'import', csv]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('8 rows, 2 new, 0 updated, 0 unchanged, 6 bad rows skipped');
+    expect(r.stdout).toContain('9 rows, 2 new, 0 updated, 0 unchanged, 7 bad rows skipped');
     expect(r.stderr).toContain('cat.csv:4: an aftermarket product needs a distributor abbreviation');
     expect(r.stderr).toContain('cat.csv:5: list_price "12.x" is not an amount');
     expect(r.stderr).toContain('cat.csv:6: catalog "bogus" is not one of aftermarket, oem, private');
     expect(r.stderr).toContain('cat.csv:7: shelf_qty "-2" is not a whole number');
     expect(r.stderr).toContain('cat.csv:8: list_price "12,95" is not an amount');
     expect(r.stderr).toContain('cat.csv:9: shelf_qty 99999999999999999999 is too large');
+    expect(r.stderr).toContain('cat.csv:10: list_price 1.005 has fractions of a cent');
     const again = await runCli(['--config', config, '--json', 'catalog', 'import', csv]);
     expect(JSON.parse(again.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
     const out = path.join(t.dir, 'out.csv');

@@ -34,6 +34,15 @@ describe('money', () => {
 });
 
 describe('tolerant feed reader', () => {
+  // Bug: a price with fractions of a cent was rounded without a word in the report.
+  it('rounds a price with fractions of a cent, and says so in the item\'s notes', () => {
+    const it = readFeedItem({ VendorName: 'HONDA', ItemNumber: 'X-1', ListPrice: '12.995', Quantity: 1 }, 1);
+    expect(it.priceCents).toBe(1300);
+    expect(it.notes).toEqual(['list price "12.995" has fractions of a cent: rounded to 13.00']);
+    expect(readFeedItem({ VendorName: 'HONDA', ItemNumber: 'X-1', ListPrice: '12.9500', Quantity: 1 }, 1).notes).toEqual([]);
+    expect(readFeedItem({ VendorName: 'HONDA', ItemNumber: 'X-1', ListPrice: 19.99, Quantity: 1 }, 1).notes).toEqual([]);
+  });
+
   it('reads the canonical PascalCase item', () => {
     const it = readFeedItem({ VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-1234', ListPrice: 12.95, Quantity: 3 }, 1);
     expect(it).toMatchObject({ vendor: 'PARTS UNLIMITED', itemNumber: '0101-1234', priceCents: 1295, quantity: 3, notes: [] });

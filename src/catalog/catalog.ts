@@ -5,7 +5,7 @@ import { CsvReport } from '../report/csv.js';
 import type { Store } from '../store/store.js';
 import type { CatalogImportResult, CatalogRow } from '../store/types.js';
 import { CsvSyntaxError, readCsv } from '../util/csv-parse.js';
-import { formatCents, parseCents } from '../util/money.js';
+import { formatCents, hasFractionOfCent, parseCents } from '../util/money.js';
 
 export const CATALOG_COLUMNS = ['catalog', 'distributor', 'manufacturer', 'part_number', 'description', 'list_price', 'shelf_qty'] as const;
 
@@ -61,6 +61,7 @@ export function readCatalogRow(fields: string[], col: Record<string, number>): C
   if (priceText !== '') {
     const c = parseCents(priceText);
     if (c === undefined || c < 0) return `list_price ${JSON.stringify(priceText)} is not an amount such as 12.95`;
+    if (hasFractionOfCent(priceText)) return `list_price ${priceText} has fractions of a cent; give it to the cent (12.95)`;
     if (c > 100_000_000_00) return `list_price ${priceText} is too large`;
     listPriceCents = c;
   }

@@ -1,6 +1,6 @@
 import { pickItemFields } from '../lizzy/wire.js';
 import type { StagedFeedItem } from '../store/types.js';
-import { parseCents, THOUSANDS } from '../util/money.js';
+import { formatCents, hasFractionOfCent, parseCents, THOUSANDS } from '../util/money.js';
 
 /** One feed item after the tolerant reader: identifiers as strings, values checked. */
 export interface FeedItem {
@@ -103,7 +103,10 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
     const cents = parseCents(p);
     if (cents === undefined) item.priceProblem = `list price ${JSON.stringify(p)} is unreadable`;
     else if (cents <= 0) item.priceProblem = `list price ${JSON.stringify(p)} is not above zero`;
-    else item.priceCents = cents;
+    else {
+      item.priceCents = cents;
+      if (hasFractionOfCent(p)) item.notes.push(`list price ${JSON.stringify(p)} has fractions of a cent: rounded to ${formatCents(cents)}`);
+    }
   }
   return item;
 }

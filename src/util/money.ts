@@ -37,6 +37,13 @@ export function parseCents(value: unknown): number | undefined {
   return m[1] === '-' ? -cents : cents;
 }
 
+/** Does this amount carry fractions of a cent ("12.995"; "12.9500" does not)? */
+export function hasFractionOfCent(value: unknown): boolean {
+  const s = typeof value === 'number' ? (Number.isFinite(value) ? value.toFixed(10) : '') : typeof value === 'string' ? value.trim() : '';
+  const m = /\.\d{2}(\d+)$/.exec(s.replace(/,/g, ''));
+  return !!m && /[1-9]/.test(m[1]!);
+}
+
 /** 1295 → "12.95" */
 export function formatCents(cents: number): string {
   const sign = cents < 0 ? '-' : '';
