@@ -34,6 +34,12 @@ describe('money', () => {
 });
 
 describe('tolerant feed reader', () => {
+  // Bug: 1e400 (Infinity once parsed) was reported as "quantity null is not a number".
+  it('a number too large to read is named as such, not as null', () => {
+    const it = readFeedItem(JSON.parse('{"VendorName":"HONDA","ItemNumber":"X-1","ListPrice":1e400,"Quantity":1e400}'), 1);
+    expect(it.invalid).toBe('quantity is a number too large to read');
+    expect(it.priceProblem).toBe('list price is a number too large to read');
+  });
   // Bug: a price with fractions of a cent was rounded without a word in the report.
   it('rounds a price with fractions of a cent, and says so in the item\'s notes', () => {
     const it = readFeedItem({ VendorName: 'HONDA', ItemNumber: 'X-1', ListPrice: '12.995', Quantity: 1 }, 1);

@@ -26,6 +26,21 @@ describe('JSON array splitter', () => {
     expect(split(text.split(''))).toEqual(items);
   });
 
+  // Bug: an element spanning many chunks was re-concatenated and re-scanned per chunk
+  // (quadratic: 40 MB took 8 s, 80 MB 32 s and 820 MB of memory).
+  it('an element spanning many chunks comes out whole, and an absurdly large one is refused', () => {
+    const big = [{ VendorName: 'HONDA', ItemNumber: '1', Description: 'x'.repeat(3_000_000) + '"}]' }, { VendorName: 'HONDA', ItemNumber: '2' }];
+    const t = JSON.stringify(big);
+    const chunks: string[] = [];
+    for (let i = 0; i < t.length; i += 65_536) chunks.push(t.slice(i, i + 65_536));
+    expect(split(chunks)).toEqual(big);
+    const huge = `[{"Description":"${'y'.repeat(17 * 2 ** 20)}"}]`;
+    const hugeChunks: string[] = [];
+    for (let i = 0; i < huge.length; i += 1 << 20) hugeChunks.push(huge.slice(i, i + (1 << 20)));
+    expect(() => split(hugeChunks)).toThrow(RangeError);
+    expect(() => split(hugeChunks)).toThrow(/element 1 is over 16 M characters long/);
+  });
+
   it('reads an empty array', () => {
     expect(split(['  [ ]  '])).toEqual([]);
   });

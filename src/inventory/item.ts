@@ -80,7 +80,8 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
     if (m) n = Number(s);
     else if (typeof q === 'number' && Number.isFinite(q)) n = q;
     if (n === undefined || !Number.isFinite(n) || Math.abs(n) > 2_000_000_000) {
-      item.invalid ??= `quantity ${JSON.stringify(q)} is not a number`;
+      item.invalid ??=
+        typeof q === 'number' && !Number.isFinite(q) ? 'quantity is a number too large to read' : `quantity ${JSON.stringify(q)} is not a number`;
     } else {
       let qty = n;
       if (!Number.isInteger(qty)) {
@@ -101,7 +102,8 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
     item.priceProblem = 'no list price';
   } else {
     const cents = parseCents(p);
-    if (cents === undefined) item.priceProblem = `list price ${JSON.stringify(p)} is unreadable`;
+    if (cents === undefined)
+      item.priceProblem = typeof p === 'number' && !Number.isFinite(p) ? 'list price is a number too large to read' : `list price ${JSON.stringify(p)} is unreadable`;
     else if (cents <= 0) item.priceProblem = `list price ${JSON.stringify(p)} is not above zero`;
     else {
       item.priceCents = cents;

@@ -4,12 +4,17 @@
  * Checks the framing (the opening "[", the commas, the closing "]") and reports where a
  * body breaks off, so a truncated feed is an error, never a shorter feed.
  */
+/** One feed element larger than this is refused (a real item is a few hundred characters). */
+export const MAX_ELEMENT_CHARS = 16 * 2 ** 20;
+
 export class JsonArraySplitter {
   private state: 'start' | 'beforeValue' | 'inValue' | 'afterValue' | 'done' = 'start';
   private depth = 0;
   private inString = false;
   private escape = false;
-  private buf = '';
+  /** The start of an element that spans chunks: kept as parts, joined once when it ends (no re-scan, no quadratic concatenation). */
+  private parts: string[] = [];
+  private partsLength = 0;
   private valueStart = -1;
   private offset = 0; // characters consumed before buf
   private elements = 0;
@@ -17,13 +22,9 @@ export class JsonArraySplitter {
   /** Feed a chunk; returns the complete element texts found in it. */
   push(chunk: string): string[] {
     const out: string[] = [];
-    let text = this.buf + chunk;
-    let i = this.buf.length;
-    if (this.state !== 'inValue') {
-      text = chunk;
-      i = 0;
-      this.buf = '';
-    }
+    const text = chunk;
+    let i = 0;
+    if (this.state === 'inValue') this.valueStart = 0;
     const n = text.length;
     while (i < n) {
       const c = text.charCodeAt(i);
@@ -69,13 +70,14 @@ export class JsonArraySplitter {
       i++;
     }
     if (this.state === 'inValue') {
-      this.buf = text.slice(this.valueStart);
-      this.offset += this.valueStart;
-      this.valueStart = 0;
-    } else {
-      this.offset += n;
-      this.buf = '';
+      const rest = text.slice(this.valueStart);
+      this.partsLength += rest.length;
+      if (this.partsLength > MAX_ELEMENT_CHARS) {
+        throw new RangeError(`element ${this.elements + 1} is over ${MAX_ELEMENT_CHARS / 2 ** 20} M characters long; no inventory item is that large`);
+      }
+      this.parts.push(rest);
     }
+    this.offset += n;
     return out;
   }
 
@@ -121,7 +123,13 @@ export class JsonArraySplitter {
   }
 
   private finish(text: string, end: number, out: string[]): number {
-    out.push(text.slice(this.valueStart, end));
+    const piece = text.slice(this.valueStart, end);
+    if (this.parts.length > 0) {
+      this.parts.push(piece);
+      out.push(this.parts.join(''));
+      this.parts = [];
+      this.partsLength = 0;
+    } else out.push(piece);
     this.elements++;
     this.state = 'afterValue';
     this.valueStart = -1;
