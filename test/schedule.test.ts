@@ -80,6 +80,17 @@ describe('the --scheduled gate', () => {
     expect(at('2026-12-03T13:00:00Z', c, '2026-12-02T12:00:05Z').due).toBe(true);
   });
 
+  // Bug: a success recorded in the future (the clock was later set back) counted as "today's",
+  // so every scheduled pull was skipped until that date.
+  it('a success recorded after now (a clock set back) does not stop today\'s pull or its catch-up', () => {
+    expect(at('2026-12-03T12:00:00Z', c, '2026-12-20T12:00:05Z').due).toBe(true);
+    expect(missed(c, 'inventory', new Date('2026-12-03T18:00:00Z'), null, { id: 1, job: 'inventory', startedAt: '2026-12-20T12:00:05Z', finishedAt: null, status: 'success', counts: {}, reportPath: null, error: null } as never)).toContain(
+      'no successful inventory pull',
+    );
+    const future = { id: 2, job: 'orders', startedAt: '2026-12-20T12:00:05Z', finishedAt: null, status: 'success', counts: {}, reportPath: null, error: null } as never;
+    expect(missed(c, 'orders', new Date('2026-12-03T18:00:00Z'), future, future)).toContain('no order push since');
+  });
+
   it('reads disabled days in Pacific time, not UTC', () => {
     const sat = config('inventory:\n  disabledDays: [saturday]\n');
     const sun = config('inventory:\n  disabledDays: [sunday]\n');

@@ -54,11 +54,22 @@ export function gate(config: Config, job: Job, now: Date, lastSuccess: RunRecord
       return { due: false, reason: `${day} is a disabled day (inventory.disabledDays, ${tz})${nextText}`, slot, next };
     }
     const first = firstSlotOfDay(config, job, now);
-    if (first && lastSuccess && Date.parse(lastSuccess.startedAt) >= first.getTime()) {
-      return { due: false, reason: `the inventory pull already succeeded today (${formatInZone(new Date(lastSuccess.startedAt), tz)})${nextText}`, slot, next };
+    if (first && ranBetween(lastSuccess, first, now)) {
+      return { due: false, reason: `the inventory pull already succeeded today (${formatInZone(new Date(lastSuccess!.startedAt), tz)})${nextText}`, slot, next };
     }
   }
   return { due: true, reason: `slot ${formatInZone(slot, tz)}`, slot, next };
+}
+
+/**
+ * Did this run start between `from` and `now`? A run recorded after `now` (the clock was
+ * set back, or a run was recorded by a machine whose clock was ahead) proves nothing about
+ * today: without this, one bad clock stopped every scheduled pull until that date.
+ */
+function ranBetween(run: RunRecord | null, from: Date, now: Date): boolean {
+  if (!run) return false;
+  const t = Date.parse(run.startedAt);
+  return t >= from.getTime() && t <= now.getTime();
 }
 
 /**
@@ -72,10 +83,10 @@ export function missed(config: Config, job: Job, now: Date, lastRun: RunRecord |
     const first = firstSlotOfDay(config, job, now);
     if (!first || first.getTime() > now.getTime()) return undefined;
     if (config.inventory.disabledDays.includes(zonedWeekday(now, tz))) return undefined;
-    if (lastSuccess && Date.parse(lastSuccess.startedAt) >= first.getTime()) return undefined;
+    if (ranBetween(lastSuccess, first, now)) return undefined;
     return `no successful inventory pull since today's first slot (${formatInZone(first, tz)})`;
   }
-  if (lastRun && now.getTime() - Date.parse(lastRun.startedAt) < 60 * 60_000) return undefined;
+  if (ranBetween(lastRun, new Date(now.getTime() - 60 * 60_000 + 1), now)) return undefined;
   return lastRun ? `no order push since ${formatInZone(new Date(lastRun.startedAt), tz)}` : 'no order push has run yet';
 }
 
@@ -94,7 +105,7 @@ export function nextRun(config: Config, job: Job, now: Date, lastSuccess: RunRec
     if (job !== 'inventory') return n;
     if (config.inventory.disabledDays.includes(zonedWeekday(n, tz))) continue;
     const first = firstSlotOfDay(config, job, n);
-    if (first && lastSuccess && Date.parse(lastSuccess.startedAt) >= first.getTime()) continue;
+    if (first && ranBetween(lastSuccess, first, now)) continue;
     return n;
   }
   return undefined;
