@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { requireApiKey } from '../config/load.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { OrderImportSummary } from '../orders/import.js';
 import type { OrderPushResult, OrderPushSummary } from '../orders/push.js';
 import type { OrderReportStatus } from '../orders/report.js';
@@ -58,6 +58,10 @@ export interface PushFlags extends GlobalOptions {
 }
 
 export async function ordersPushCommand(flags: PushFlags): Promise<number> {
+  if (flags.showPersonal && !flags.dryRun) {
+    // It only unmasks the payloads a dry run prints; with a real push it would look like a choice that did something.
+    throw new UsageError('--show-personal only goes with --dry-run (it shows the personal details a dry run masks); a real push prints no payloads.');
+  }
   const config = loadCliConfig(flags);
   // A dry run calls nothing, so it needs no key.
   const apiKey = flags.dryRun ? undefined : requireApiKey(config);
