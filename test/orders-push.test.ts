@@ -468,9 +468,9 @@ afterEach(async () => {
     const shown = await cli(['orders', 'push', '--dry-run', '--show-personal']);
     for (const p of personal) expect(shown.stdout).toContain(p);
     // Without --dry-run it used to be accepted silently, and a real push ran.
-    const real = await cli(['orders', 'push', '--show-personal']);
-    expect(real.code).toBe(2);
-    expect(real.stderr).toContain('--show-personal only goes with --dry-run');
+    const unmasked = await cli(['orders', 'push', '--show-personal']);
+    expect(unmasked.code).toBe(2);
+    expect(unmasked.stderr).toContain('--show-personal only goes with --dry-run');
 
     const j = await push('--dry-run');
     expect(j.code).toBe(0);
