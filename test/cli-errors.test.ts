@@ -36,6 +36,33 @@ describe('user mistakes get a clear message, never "internal error"', () => {
     t.cleanup();
   });
 
+  // Bug: schedule, catalog export and inventory fetch printed --json objects without ok and
+  // exitCode, and a command group without its subcommand printed help and exited 0.
+  it('every --json result carries ok and exitCode; a missing subcommand is exit 2', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const config = writeConfig(t.dir, { baseUrl: mock.url });
+    const runs = [
+      ['schedule'],
+      ['catalog', 'export', '--out', path.join(t.dir, 'export.csv')],
+      ['inventory', 'fetch', '--out', path.join(t.dir, 'feed.json')],
+    ];
+    for (const args of runs) {
+      const r = await runCli(['--config', config, '--json', ...args], { env: cliEnv() });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout), args.join(' ')).toMatchObject({ ok: true, exitCode: 0 });
+    }
+    for (const group of ['inventory', 'orders', 'catalog', 'mappings', 'config']) {
+      const r = await runCli(['--config', config, '--json', group], { env: cliEnv() });
+      expect(r.code, group).toBe(2);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { type: 'UsageError' } });
+      expect(r.stderr).toContain('Usage: lizzy-sync');
+    }
+    expect((await runCli(['inventory', '--help'])).code).toBe(0);
+    await mock.close();
+    t.cleanup();
+  });
+
   it('a short API key is masked completely', () => {
     expect(maskSecret('wrong-key')).toBe('********');
     expect(maskSecret('7d3f9c2a-51e4-4b8e-9a61-0c2f5e8b7a19')).toBe('7d3f********7a19');

@@ -58,7 +58,7 @@ export async function catalogExportCommand(flags: GlobalOptions & { out?: string
       return EXIT.OK;
     }
     const n = await exportCatalogFile(store, path.resolve(flags.out));
-    if (flags.json) printJson({ ok: true, file: path.resolve(flags.out), products: n });
+    if (flags.json) printJson({ ok: true, exitCode: EXIT.OK, file: path.resolve(flags.out), products: n });
     else err(`Exported ${fmtInt(n)} products to ${path.resolve(flags.out)}`);
     return EXIT.OK;
   } finally {

@@ -123,7 +123,7 @@ export async function inventoryFetchCommand(flags: GlobalOptions & { out: string
     throw new InputError(`Cannot write ${file}: ${(e as Error).message}`);
   }
   log.stop();
-  if (flags.json) printJson({ ok: true, file, items: res.items, modifiedSince: since });
+  if (flags.json) printJson({ ok: true, exitCode: EXIT.OK, file, items: res.items, modifiedSince: since });
   else out(`Saved ${fmtInt(res.items)} feed items (changed since ${since}) to ${file}`);
   return EXIT.OK;
 }

@@ -135,7 +135,17 @@ export async function run(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
+      // Help shown because a command group was run without its subcommand (`lizzy-sync inventory`):
+      // nothing ran, so a script must not read it as success.
+      if (e.code === 'commander.help') {
+        if (e.exitCode === 0) return EXIT.OK;
+        if (argv.includes('--json')) {
+          const message = 'a subcommand is missing (the help on stderr lists them)';
+          process.stdout.write(`${JSON.stringify({ ok: false, exitCode: EXIT.USAGE, error: { type: 'UsageError', message } }, null, 2)}\n`);
+        }
+        return EXIT.USAGE;
+      }
       if (e.code === 'commander.executeSubCommandAsync') return EXIT.OK;
       // commander already printed the message on stderr; --json still gets one object on stdout.
       if (argv.includes('--json')) {

@@ -40,7 +40,7 @@ export async function scheduleCommand(flags: GlobalOptions & { count?: string })
     };
   });
   if (flags.json) {
-    printJson({ now: now.toISOString(), localTimeZone: local, jobs });
+    printJson({ ok: true, exitCode: EXIT.OK, now: now.toISOString(), localTimeZone: local, jobs });
     return EXIT.OK;
   }
   for (const j of jobs) {
