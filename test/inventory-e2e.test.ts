@@ -341,6 +341,25 @@ describe('inventory pull: disabled days are Pacific weekdays', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Inventory pull finished');
   });
+
+  // From a walkthrough: the skip line said "use --force", and --force also switched off the
+  // wipe guards, so a mistyped vendor name zeroed a distributor's stock.
+  it('the skip line points to --any-day, which runs on a disabled day with the wipe guards still on', async () => {
+    const skip = await pull(ctx, [], { LIZZY_SYNC_NOW: '2026-12-05T20:00:00Z' });
+    expect(skip.stdout).toContain('use --any-day to run anyway (the wipe guards still apply)');
+    const r = await pull(ctx, ['--any-day'], { LIZZY_SYNC_NOW: '2026-12-05T20:00:00Z' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Inventory pull finished');
+    const guarded = await setup({ feed: [], disabledDays: ['saturday'], clear: true });
+    try {
+      const g = await pull(guarded, ['--any-day'], { LIZZY_SYNC_NOW: '2026-12-05T20:00:00Z' });
+      expect(g.code).toBe(3);
+      expect(g.stderr).toContain('The Lizzy feed is empty and clearPreviousQuantities is on');
+    } finally {
+      await guarded.mock.close();
+      await guarded.cleanup();
+    }
+  });
 });
 
 describe('inventory pull: configuration and locks', () => {

@@ -12,6 +12,7 @@ import { cliLogger, colors, fmtDuration, fmtInt, out, printJson, type GlobalOpti
 export interface PullFlags extends GlobalOptions {
   dryRun?: boolean;
   force?: boolean;
+  anyDay?: boolean;
   scheduled?: boolean;
 }
 
@@ -30,6 +31,7 @@ export async function inventoryPullCommand(flags: PullFlags): Promise<number> {
       log,
       dryRun: flags.dryRun,
       force: flags.force,
+      anyDay: flags.anyDay,
       scheduled: flags.scheduled,
       signal: deadline,
     });

@@ -34,7 +34,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('pull')
     .description("fetch Lizzy's inventory feed and update shelf quantities (and prices where mapped)")
     .option('--dry-run', 'compute and report the plan; write nothing to the database')
-    .option('--force', 'run on a disabled day, and apply even when the wipe guard trips')
+    .option('--any-day', 'run on a disabled day (the wipe guards still apply)')
+    .option('--force', 'run on a disabled day or outside the schedule, AND apply even when a wipe guard trips (try --dry-run first)')
     .option('--scheduled', 'run only inside the schedule (for an hourly cron entry or Windows task); otherwise exit 0')
     .action(wrap(async (flags) => (await import('./inventory.js')).inventoryPullCommand(flags)));
   inventory

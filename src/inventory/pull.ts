@@ -35,6 +35,8 @@ export interface PullOptions {
   dryRun?: boolean;
   /** Run on a disabled day and past the wipe guard. */
   force?: boolean;
+  /** Run on a disabled day, and nothing more (the guards still apply). */
+  anyDay?: boolean;
   /** Run only when the schedule says so (for cron / Task Scheduler); otherwise skip quietly. */
   scheduled?: boolean;
   signal?: AbortSignal;
@@ -167,9 +169,9 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
     }
   }
   const day = disabledToday(config, started);
-  if (day && !opts.force) {
+  if (day && !opts.force && !opts.anyDay) {
     summary.status = 'skipped';
-    summary.skippedReason = `${day} is a disabled day (inventory.disabledDays, ${config.schedule.timezone}); use --force to run anyway`;
+    summary.skippedReason = `${day} is a disabled day (inventory.disabledDays, ${config.schedule.timezone}); use --any-day to run anyway (the wipe guards still apply)`;
     if (!opts.dryRun) {
       const id = await store.startRun('inventory', summary.startedAt);
       await store.finishRun(id, { finishedAt: clock().toISOString(), status: 'skipped', counts: {}, reportPath: null, error: summary.skippedReason });
