@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './helpers.js';
+import { ROOT, runCli, tempDir } from './helpers.js';
 
 /** The lizzy-sync argument lists that the shipped service files and the README run. */
 function commandLines(): Array<{ where: string; args: string[] }> {
@@ -35,6 +36,27 @@ describe('shipped service files', () => {
       expect(help.code, `${where}: ${command.join(' ')}`).toBe(0);
       for (const flag of words.filter((w) => w.startsWith('--'))) expect(help.stdout, `${where}: ${flag}`).toContain(flag);
     }
+  });
+
+  it('the crontab lines read the key from the env file under /bin/sh, and the crontab holds no key', () => {
+    const t = tempDir();
+    const envFile = path.join(t.dir, 'env');
+    writeFileSync(envFile, 'LIZZY_API_KEY=key-from-the-env-file\n', { mode: 0o600 });
+    const crontab = readFileSync(path.join(ROOT, 'contrib', 'cron', 'crontab'), 'utf8');
+    expect(crontab).not.toMatch(/^LIZZY_API_KEY=/m);
+    const lines = crontab.split('\n').filter((l) => /^\d/.test(l));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      const shell = line
+        .replace(/^(\S+\s+){5}/, '')
+        .replace('cd /opt/lizzy-sync', `cd ${ROOT}`)
+        .replace('/etc/lizzy-sync/env', envFile)
+        .replace(/\/usr\/bin\/node .*$/, `${process.execPath} -e "process.stdout.write(process.env.LIZZY_API_KEY)"`);
+      const r = spawnSync('/bin/sh', ['-c', shell], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe('key-from-the-env-file');
+    }
+    t.cleanup();
   });
 
   it('the Task Scheduler tasks never start a second instance and name a working folder', () => {
