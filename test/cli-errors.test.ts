@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maskSecret } from '../src/util/redact.js';
-import { cliEnv, runCli, startMock, tempDir, writeConfig } from './helpers.js';
+import { cliEnv, FIXTURES, runCli, startMock, tempDir, writeConfig } from './helpers.js';
 
 describe('user mistakes get a clear message, never "internal error"', () => {
   it('mock-lizzy on a port already in use: exit 2 with what to do', async () => {
@@ -60,6 +60,26 @@ describe('user mistakes get a clear message, never "internal error"', () => {
     }
     expect((await runCli(['inventory', '--help'])).code).toBe(0);
     await mock.close();
+    t.cleanup();
+  });
+
+  // From a walkthrough: catalog export --out and mappings validate --report created missing
+  // folders silently, and their errors talked about reports.dir.
+  it('catalog export --out and mappings validate --report: a missing folder is exit 2 and is not created; an unwritable file names the flag', async () => {
+    const t = tempDir();
+    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9' });
+    const missing = path.join(t.dir, 'no-such-folder', 'out.csv');
+    const r = await runCli(['--config', config, 'catalog', 'export', '--out', missing], { env: cliEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--out ${missing}: the folder ${path.dirname(missing)} does not exist`);
+    expect(existsSync(path.dirname(missing))).toBe(false);
+    const v = await runCli(['--config', config, 'mappings', 'validate', '--feed', path.join(FIXTURES, 'lizzy-feed.json'), '--report', missing], { env: cliEnv() });
+    expect(v.code).toBe(2);
+    expect(v.stderr).toContain(`--report ${missing}: the folder`);
+    const ro = await runCli(['--config', config, 'catalog', 'export', '--out', '/proc/lizzy-export.csv'], { env: cliEnv() });
+    expect(ro.code).toBe(3);
+    expect(ro.stderr).toContain('Cannot write /proc/lizzy-export.csv (--out)');
+    expect(ro.stderr).not.toContain('reports.dir');
     t.cleanup();
   });
 

@@ -143,8 +143,8 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
 }
 
 /** Write every product in the catalog CSV's columns (no formula neutralising: it is data to re-import). */
-export async function exportCatalogFile(store: Store, file: string): Promise<number> {
-  const csv = new CsvReport(file, CATALOG_COLUMNS, { neutralise: false });
+export async function exportCatalogFile(store: Store, file: string, flag?: string): Promise<number> {
+  const csv = new CsvReport(file, CATALOG_COLUMNS, { neutralise: false, flag });
   let n = 0;
   try {
     for await (const p of store.exportCatalog()) {

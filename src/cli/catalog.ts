@@ -57,7 +57,7 @@ export async function catalogExportCommand(flags: GlobalOptions & { out?: string
       }
       return EXIT.OK;
     }
-    const n = await exportCatalogFile(store, path.resolve(flags.out));
+    const n = await exportCatalogFile(store, path.resolve(flags.out), '--out');
     if (flags.json) printJson({ ok: true, exitCode: EXIT.OK, file: path.resolve(flags.out), products: n });
     else err(`Exported ${fmtInt(n)} products to ${path.resolve(flags.out)}`);
     return EXIT.OK;

@@ -23,7 +23,7 @@ export const VALIDATE_REPORT_COLUMNS = [
  * and per unmapped feed vendor ("unmapped_vendor").
  */
 export async function writeValidationReport(file: string, r: ValidationResult): Promise<string> {
-  const csv = new CsvReport(path.resolve(file), VALIDATE_REPORT_COLUMNS);
+  const csv = new CsvReport(path.resolve(file), VALIDATE_REPORT_COLUMNS, { flag: '--report' });
   for (const p of r.problems) {
     await csv.write({ section: 'problem', severity: p.severity, code: p.code, line: p.line, vendor: p.vendor ?? '', message: p.message, fix: p.fix ?? '' });
   }

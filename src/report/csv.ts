@@ -1,8 +1,8 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { StoreError } from '../errors.js';
+import { InputError, StoreError } from '../errors.js';
 import { redact } from '../util/redact.js';
 
 /**
@@ -49,18 +49,38 @@ export class CsvReport {
   private readonly columns: readonly string[];
   private readonly neutraliseText: boolean;
   private pending: string;
+  private readonly flag?: string;
+
+  private cannotWrite(err: unknown): StoreError {
+    return this.flag
+      ? new StoreError(`Cannot write ${this.file} (${this.flag}): ${(err as Error).message}`, { hint: `Check that ${this.flag} names a writable file and that the disk has space.` })
+      : new StoreError(`Cannot write the report ${this.file}: ${(err as Error).message}`, { hint: 'Check reports.dir and free disk space.' });
+  }
 
   constructor(
     readonly file: string,
     columns: readonly string[],
-    opts: { neutralise?: boolean; open?: (file: string) => Writable } = {},
+    opts: {
+      neutralise?: boolean;
+      open?: (file: string) => Writable;
+      /** A file the user named with this flag (--out, --report): its folder must exist, and errors name the flag, not reports.dir. */
+      flag?: string;
+    } = {},
   ) {
-    try {
-      mkdirSync(path.dirname(file), { recursive: true });
-    } catch (err) {
-      throw new StoreError(`Cannot create the reports folder ${path.dirname(file)}: ${(err as Error).message}`, {
-        hint: 'Set reports.dir to a writable folder.',
-      });
+    this.flag = opts.flag;
+    if (opts.flag) {
+      const dir = path.dirname(file);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+        throw new InputError(`${opts.flag} ${file}: the folder ${dir} does not exist.`, { hint: 'Create it first, or write the file somewhere else.' });
+      }
+    } else {
+      try {
+        mkdirSync(path.dirname(file), { recursive: true });
+      } catch (err) {
+        throw new StoreError(`Cannot create the reports folder ${path.dirname(file)}: ${(err as Error).message}`, {
+          hint: 'Set reports.dir to a writable folder.',
+        });
+      }
     }
     this.tmp = `${file}.partial`;
     this.out = (opts.open ?? ((f: string) => createWriteStream(f)))(this.tmp);
@@ -94,7 +114,7 @@ export class CsvReport {
       if (this.out.write(text)) return;
       await Promise.race([new Promise<void>((r) => this.out.once('drain', r)), this.done]);
     } catch (err) {
-      throw new StoreError(`Cannot write the report ${this.file}: ${(err as Error).message}`, { hint: 'Check reports.dir and free disk space.' });
+      throw this.cannotWrite(err);
     }
   }
 
@@ -115,9 +135,7 @@ export class CsvReport {
     } catch (err) {
       this.out.destroy();
       rmSync(this.tmp, { force: true });
-      throw err instanceof StoreError
-        ? err
-        : new StoreError(`Cannot write the report ${this.file}: ${(err as Error).message}`, { hint: 'Check reports.dir and free disk space.' });
+      throw err instanceof StoreError ? err : this.cannotWrite(err);
     }
     return this.file;
   }
