@@ -18,6 +18,21 @@ function errorOf(text: string, env: NodeJS.ProcessEnv = {}): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
+// From a walkthrough: config check listed the SQLite default path while PostgreSQL was in use.
+describe('config check settings', () => {
+  it('show only the store in use', async () => {
+    const { configSettings } = await import('../src/status/config-check.js');
+    const keys = (text: string) => configSettings(parseConfig(text, FILE, {})).map((s) => s.key);
+    const pg = keys(`${base}database:\n  postgres: postgres://lizzy:secret@db/webstore\n`);
+    expect(pg).toContain('database.postgres');
+    expect(pg).toContain('database.schema');
+    expect(pg).not.toContain('database.sqlite');
+    const lite = keys(base);
+    expect(lite).toContain('database.sqlite');
+    expect(lite).not.toContain('database.schema');
+  });
+});
+
 describe('config loader', () => {
   it('applies defaults and resolves paths against the config folder', () => {
     const c = parseConfig(base, FILE, {});

@@ -119,7 +119,7 @@ const LABELS: Array<[OrderReportStatus, string]> = [
   ['needs_attention', 'needs attention'],
   ['unknown', 'outcome unknown (checked next run)'],
   ['pending', 'not tried (run stopped)'],
-  ['in_flight', 'being sent by another run'],
+  ['in_flight', 'in flight, or too recent to check with Lizzy'],
   ['expired', 'expired (never sent, older than the window)'],
   ['already_sent', 'skipped as already sent'],
   ['would_send', 'would be sent'],

@@ -69,6 +69,9 @@ export function configSettings(config: Config): Setting[] {
       if (kp === 'lizzy.apiKey' && typeof v === 'string') shown = maskSecret(v);
       if (kp === 'notify.webhookUrl' && typeof v === 'string') shown = maskUrl(v);
       else if (typeof shown === 'string') shown = maskUrlPassword(shown);
+      // Only the store in use: with database.postgres set, the SQLite default is not a setting that does anything.
+      if (kp === 'database.sqlite' && config.database.postgres) continue;
+      if (kp === 'database.schema' && !config.database.postgres) continue;
       const source: Setting['source'] = v === undefined ? 'not set' : (config.sources[kp] ?? 'default');
       out.push({ key: kp, value: shown, source });
     }
