@@ -116,6 +116,8 @@ describe('inventory pull on the sample data', () => {
     // The dry run says how many products clearing would zero, and which.
     expect(j.cleared).toBe(285);
     expect(j.clearedReportPath).toMatch(/-cleared-DRY-RUN\.csv$/);
+    // Every file of a dry run ends in -DRY-RUN.csv (the vendors file used to put it in the middle).
+    expect(j.vendorsReportPath).toMatch(/-unrecognized-vendors-DRY-RUN\.csv$/);
     const cleared = readCsvFile(j.clearedReportPath);
     expect(cleared).toHaveLength(285);
     expect(cleared[0]).toMatchObject({ new_qty: '0', note: 'DRY RUN: would be cleared' });
@@ -306,7 +308,7 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     writeFileSync(path.join(ctx.dir, 'lizzy-feed.json'), JSON.stringify(small));
     const r = await pull(ctx);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('The feed matches 1 products, fewer than half of the 5055 the last successful run matched');
+    expect(r.stderr).toContain('The feed matches 1 products, fewer than half of the 5,055 the last successful run matched');
     expect(await exportCatalog(ctx)).toEqual(before);
   });
 });

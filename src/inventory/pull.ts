@@ -327,6 +327,9 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
   return opts.dryRun ? body() : withJobLock(store, 'inventory', clock, log, body);
 }
 
+/** 1320 → "1,320", as the summaries write counts. */
+const n = (x: number): string => x.toLocaleString('en-US');
+
 function runCounts(s: InventorySummary): Record<string, unknown> {
   return {
     matchedByMapping: s.matchedByMapping ?? {},
@@ -356,7 +359,7 @@ export async function guardAgainstWipe(store: Store, feedItems: number, matched:
   const before = Number(last?.counts.matchedProducts ?? 0);
   if (before > 0 && matched < before / 2) {
     throw new GuardTripped(
-      `The feed matches ${matched} products, fewer than half of the ${before} the last successful run matched (${last!.startedAt}). With clearPreviousQuantities on, applying it would zero the rest. Nothing was changed.`,
+      `The feed matches ${n(matched)} products, fewer than half of the ${n(before)} the last successful run matched (${last!.startedAt}). With clearPreviousQuantities on, applying it would zero the rest. Nothing was changed.`,
       { hint: `Check the report and the vendor mappings; if the drop is real, run again with --force.${see}` },
     );
   }
@@ -394,8 +397,8 @@ export async function guardAgainstLostMappings(
     if (prev === 0 && !near) continue;
     problems.push(
       `vendors[${m.index}] (line ${m.line}) "${m.vendor}" → ${k} matches no product now` +
-        (prev > 0 ? ` (it matched ${prev} in the last successful run)` : '') +
-        (near ? `; the feed sends "${near.vendor}" (${near.items} items): vendor names must match exactly` : '; no feed item names this vendor'),
+        (prev > 0 ? ` (it matched ${n(prev)} in the last successful run)` : '') +
+        (near ? `; the feed sends "${near.vendor}" (${n(near.items)} items): vendor names must match exactly` : '; no feed item names this vendor'),
     );
   }
   if (problems.length === 0) return;

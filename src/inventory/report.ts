@@ -45,7 +45,7 @@ export class InventoryReportWriter {
     await this.csv.close();
     let vendorsPath: string | undefined;
     if (unrecognizedVendors.length > 0) {
-      const v = new CsvReport(this.path.replace(/\.csv$/, '-unrecognized-vendors.csv'), ['vendor', 'items', 'suggestion']);
+      const v = new CsvReport(this.path.replace(/(-DRY-RUN)?\.csv$/, '-unrecognized-vendors$1.csv'), ['vendor', 'items', 'suggestion']);
       for (const u of unrecognizedVendors) {
         await v.write({ vendor: u.vendor, items: u.items, suggestion: u.suggestion ? `did you mean "${u.suggestion}"?` : '' });
       }

@@ -318,7 +318,7 @@ export class LizzyClient {
     if (RETRY_STATUSES.has(status) || status >= 500) {
       const err = new LizzyError(`Lizzy answered the ${what} request with HTTP ${status}${said}.`, {
         status,
-        hint: 'Lizzy is having trouble; the next scheduled run tries again.',
+        hint: 'Nothing was changed. Lizzy is having trouble; the next scheduled run tries again.',
       });
       return RETRY_STATUSES.has(status) ? new Retryable(err, parseRetryAfter(retryAfter)) : err;
     }
