@@ -281,7 +281,7 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     writeFileSync(ctx.config, readFileSync(ctx.config, 'utf8').replace('- vendor: PARTS UNLIMITED', '- vendor: Parts Unlimited'));
     const r = await pull(ctx);
     expect(r.code, r.stdout).toBe(3);
-    expect(r.stderr).toMatch(/vendors\[0\] \(line \d+\) "Parts Unlimited" → aftermarket PU matches no product now \(it matched \d+ in the last successful run\); the feed sends "PARTS UNLIMITED" \(1400 items\): vendor names must match exactly/);
+    expect(r.stderr).toMatch(/vendors\[0\] \(line \d+\) "Parts Unlimited" → aftermarket PU matches no product now \(it matched [\d,]+ in the last successful run\); the feed sends "PARTS UNLIMITED" \(1,400 items\): vendor names must match exactly/);
     expect(r.stderr).toContain('Nothing was changed');
     expect(await exportCatalog(ctx)).toEqual(before);
     expect((await pull(ctx, ['--force'])).code).toBe(1);
