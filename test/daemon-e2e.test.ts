@@ -1,3 +1,4 @@
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -193,5 +194,18 @@ describe('the daemon process', () => {
     expect(d.stderr()).toContain(ctx.config);
     await other.mock.close();
     other.cleanup();
+  });
+
+  // From a walkthrough: the same --config twice was accepted without a word.
+  it('refuses the same config twice, or two configs on one database (exit 2)', async () => {
+    ctx = await setup();
+    const twice = await runCli(['daemon', '--config', ctx.config, '--config', ctx.config], { env: cliEnv() });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('The same config file is given twice');
+    const copy = path.join(ctx.dir, 'copy.yaml');
+    copyFileSync(ctx.config, copy);
+    const shared = await runCli(['daemon', '--config', ctx.config, '--config', copy], { env: cliEnv() });
+    expect(shared.code).toBe(2);
+    expect(shared.stderr).toContain('use the same database');
   });
 });

@@ -17,7 +17,19 @@ export async function daemonCommand(flags: DaemonFlags): Promise<number> {
   const files = flags.configs?.length ? flags.configs : [configPath(flags)];
   const format = flags.logFormat ?? (process.stderr.isTTY ? 'human' : 'json');
   if (format !== 'human' && format !== 'json') throw new UsageError(`--log-format ${format}: use human or json.`);
-  const configs = files.map((f) => loadConfig(path.resolve(f)));
+  const unique = [...new Set(files.map((f) => path.resolve(f)))];
+  if (unique.length < files.length) {
+    // Two tenants on one config would run every job twice against one database (the lock makes the second wait, then skip).
+    throw new UsageError('The same config file is given twice with --config; give each dealership\'s config once.');
+  }
+  const configs = unique.map((f) => loadConfig(f));
+  const stores_ = new Map<string, string>();
+  for (const c of configs) {
+    const where = c.database.postgres ? `${c.database.postgres}#${c.database.schema}` : c.database.sqlite;
+    const other = stores_.get(where);
+    if (other) throw new UsageError(`${c.file} and ${other} use the same database; each dealership needs its own (database.sqlite, or database.schema on PostgreSQL).`);
+    stores_.set(where, c.file);
+  }
   for (const c of configs) registerSecret(c.lizzy.apiKey);
   const { openStore } = await import('../store/open.js');
   const { Daemon } = await import('../schedule/daemon.js');
