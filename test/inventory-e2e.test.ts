@@ -416,10 +416,20 @@ describe('inventory pull: configuration and locks', () => {
 });
 
 describe('catalog import and export', () => {
+  let t: { dir: string; cleanup(): void };
+  let store: StoreHandle;
+  let config: string;
+  beforeEach(() => {
+    t = tempDir();
+    store = storeFor(KIND, t.dir);
+    config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9', databaseYaml: store.yaml });
+  });
+  afterEach(async () => {
+    await store.drop();
+    t.cleanup();
+  });
+
   it('keeps good rows, reports bad ones with line numbers, and is idempotent', async () => {
-    const t = tempDir();
-    const store = storeFor(KIND, t.dir);
-    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9', databaseYaml: store.yaml });
     const csv = path.join(t.dir, 'cat.csv');
     writeFileSync(
       csv,
@@ -455,14 +465,9 @@ describe('catalog import and export', () => {
       { catalog: 'aftermarket', distributor: 'PU', manufacturer: 'Moose', part_number: '0101-0042', description: 'Filter, "HF204"', list_price: '8.95', shelf_qty: '3' },
       { catalog: 'oem', distributor: '', manufacturer: 'HONDA', part_number: '00123', description: 'Gasket', list_price: '1.50', shelf_qty: '0' },
     ]);
-    await store.drop();
-    t.cleanup();
   });
 
   it('an inch mark in a description does not swallow the rows after it', async () => {
-    const t = tempDir();
-    const store = storeFor(KIND, t.dir);
-    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9', databaseYaml: store.yaml });
     const csv = path.join(t.dir, 'cat.csv');
     writeFileSync(
       csv,
@@ -487,14 +492,9 @@ describe('catalog import and export', () => {
       ['A-4', '10" tire', '20.00', '4'],
       ['A-5', 'Valve stem', '5.00', '5'],
     ]);
-    await store.drop();
-    t.cleanup();
   });
 
   it('a folder, a UTF-16 file and Windows-1252 rows are named as such, never an internal error', async () => {
-    const t = tempDir();
-    const store = storeFor(KIND, t.dir);
-    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9', databaseYaml: store.yaml });
     const folder = await runCli(['--config', config, 'catalog', 'import', t.dir]);
     expect(folder.code).toBe(2);
     expect(folder.stderr).toContain('is a folder, not a CSV file');
@@ -510,21 +510,14 @@ describe('catalog import and export', () => {
     expect(l.code).toBe(1);
     expect(l.stdout).toContain('2 rows, 1 new');
     expect(l.stderr).toContain('latin1.csv:2: the row is not UTF-8 text');
-    await store.drop();
-    t.cleanup();
   });
 
   it('a missing header column is an input error (exit 2)', async () => {
-    const t = tempDir();
-    const store = storeFor(KIND, t.dir);
-    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9', databaseYaml: store.yaml });
     const csv = path.join(t.dir, 'cat.csv');
     writeFileSync(csv, 'catalog,part_number\naftermarket,1\n');
     const r = await runCli(['--config', config, 'catalog', 'import', csv]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('the header lacks distributor, manufacturer, list_price, shelf_qty');
-    await store.drop();
-    t.cleanup();
   });
 });
 });
