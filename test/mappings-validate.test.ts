@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
@@ -97,6 +97,7 @@ describe('mappings validate --feed FILE and --report', () => {
     expect((await ctx.run(['inventory', 'fetch', '--out', feed])).code).toBe(0);
     const before = ctx.mock.state.requests.length;
     const report = path.join(ctx.dir, 'out', 'validate.csv');
+    mkdirSync(path.dirname(report)); // --report, like every --out, writes into a folder that exists
     const r = await ctx.run(['mappings', 'validate', '--feed', feed, '--report', report, '--json'], { LIZZY_API_KEY: '' });
     expect(r.code, r.stderr).toBe(1);
     expect(ctx.mock.state.requests.length).toBe(before);

@@ -134,7 +134,7 @@ export interface FeedStage {
   count(): Promise<number>;
   /** Stage plan results; a later set for the same product replaces an earlier one. */
   addPlan(sets: Array<{ productId: number; qty: number; priceCents?: number }>, protectedIds: number[]): Promise<void>;
-  /** How many products the staged plan sets. */
+  /** Products the plan sets; called once, after the last addPlan (a store may analyse its plan tables here). */
   planSize(): Promise<number>;
   /** With clearing on: the in-stock products the plan neither sets nor protects, by id, a page at a time. */
   clearable(afterId: number, limit: number): Promise<Array<{ id: number; catalog: string; brand: string; partNumber: string; qty: number }>>;

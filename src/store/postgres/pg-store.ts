@@ -134,18 +134,21 @@ export class PgStore implements Store {
   // ---- catalog --------------------------------------------------------------------------
 
   async importCatalog(batches: AsyncIterable<CatalogRow[]>): Promise<CatalogImportResult> {
-    const result: CatalogImportResult = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
     const P = this.t('products');
-    // One transaction for the whole file: a killed import leaves the catalog as it was.
-    await this.tx(async (c) => {
-      await c.query('CREATE TEMP TABLE cat_in (catalog text, distributor text, manufacturer text, brand text, part text, description text, price bigint, qty int) ON COMMIT DROP');
-      for await (const rows of batches) {
-        // Within a batch the later row wins.
-        const byKey = new Map<string, CatalogRow>();
-        for (const r of rows) byKey.set(keyString({ catalog: r.catalog, brand: brandOf(r), partNumber: r.partNumber }), r);
-        const list = [...byKey.values()];
-        await c.query('TRUNCATE cat_in');
-        await c.query('INSERT INTO cat_in SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[])', [
+    // One transaction for the whole file: a killed import leaves the catalog as it was. The
+    // whole file is staged first (unindexed, so loading is cheap), then applied with one
+    // UPDATE ... FROM and one INSERT. Applying per batch made the planner guess at a
+    // stats-less temp table and scan the growing products table once per batch.
+    return this.tx(async (c) => {
+      await c.query(
+        'CREATE TEMP TABLE cat_in (ord bigint, catalog text, distributor text, manufacturer text, brand text, part text, description text, price bigint, qty int) ON COMMIT DROP',
+      );
+      let ord = 0;
+      let rowsIn = 0;
+      for await (const list of batches) {
+        rowsIn += list.length;
+        await c.query('INSERT INTO cat_in SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::int[])', [
+          list.map(() => ++ord),
           list.map((r) => r.catalog),
           list.map((r) => r.distributor),
           list.map((r) => r.manufacturer),
@@ -155,32 +158,37 @@ export class PgStore implements Store {
           list.map((r) => r.listPriceCents),
           list.map((r) => r.shelfQty),
         ]);
-        await c.query(`INSERT INTO ${this.t('distributors')} (abbreviation) SELECT DISTINCT distributor FROM cat_in WHERE distributor IS NOT NULL ON CONFLICT DO NOTHING`);
-        await c.query(`INSERT INTO ${this.t('manufacturers')} (name) SELECT DISTINCT manufacturer FROM cat_in WHERE manufacturer IS NOT NULL ON CONFLICT DO NOTHING`);
-        const upd = await c.query(
-          `UPDATE ${P} p SET distributor = i.distributor, manufacturer = i.manufacturer, description = coalesce(i.description, p.description),
-             list_price_cents = coalesce(i.price, p.list_price_cents), shelf_qty = coalesce(i.qty, p.shelf_qty), updated_at = now()
-           FROM cat_in i
-           WHERE p.catalog = i.catalog AND p.match_brand = i.brand AND p.part_number = i.part
-             AND (p.distributor IS DISTINCT FROM i.distributor OR p.manufacturer IS DISTINCT FROM i.manufacturer
-               OR (i.description IS NOT NULL AND p.description IS DISTINCT FROM i.description)
-               OR (i.price IS NOT NULL AND p.list_price_cents IS DISTINCT FROM i.price)
-               OR (i.qty IS NOT NULL AND p.shelf_qty <> i.qty))`,
-        );
-        const ins = await c.query(
-          `INSERT INTO ${P} (catalog, distributor, manufacturer, match_brand, part_number, description, list_price_cents, shelf_qty, updated_at)
-           SELECT catalog, distributor, manufacturer, brand, part, description, price, coalesce(qty, 0), now() FROM cat_in i
-           WHERE NOT EXISTS (SELECT 1 FROM ${P} p WHERE p.catalog = i.catalog AND p.match_brand = i.brand AND p.part_number = i.part)`,
-        );
-        const updated = upd.rowCount ?? 0;
-        const inserted = ins.rowCount ?? 0;
-        result.updated += updated;
-        result.inserted += inserted;
-        result.unchanged += list.length - updated - inserted;
-        result.duplicates += rows.length - list.length;
       }
+      await c.query('CREATE INDEX ON cat_in (catalog, brand, part, ord)');
+      await c.query('ANALYZE cat_in');
+      // A key repeated in the file: the later row wins.
+      const dup = await c.query(
+        'DELETE FROM cat_in a WHERE EXISTS (SELECT 1 FROM cat_in b WHERE b.catalog = a.catalog AND b.brand = a.brand AND b.part = a.part AND b.ord > a.ord)',
+      );
+      const duplicates = dup.rowCount ?? 0;
+      await c.query(`INSERT INTO ${this.t('distributors')} (abbreviation) SELECT DISTINCT distributor FROM cat_in WHERE distributor IS NOT NULL ON CONFLICT DO NOTHING`);
+      await c.query(`INSERT INTO ${this.t('manufacturers')} (name) SELECT DISTINCT manufacturer FROM cat_in WHERE manufacturer IS NOT NULL ON CONFLICT DO NOTHING`);
+      const upd = await c.query(
+        `UPDATE ${P} p SET distributor = i.distributor, manufacturer = i.manufacturer, description = coalesce(i.description, p.description),
+           list_price_cents = coalesce(i.price, p.list_price_cents), shelf_qty = coalesce(i.qty, p.shelf_qty), updated_at = now()
+         FROM cat_in i
+         WHERE p.catalog = i.catalog AND p.match_brand = i.brand AND p.part_number = i.part
+           AND (p.distributor IS DISTINCT FROM i.distributor OR p.manufacturer IS DISTINCT FROM i.manufacturer
+             OR (i.description IS NOT NULL AND p.description IS DISTINCT FROM i.description)
+             OR (i.price IS NOT NULL AND p.list_price_cents IS DISTINCT FROM i.price)
+             OR (i.qty IS NOT NULL AND p.shelf_qty <> i.qty))`,
+      );
+      const ins = await c.query(
+        `INSERT INTO ${P} (catalog, distributor, manufacturer, match_brand, part_number, description, list_price_cents, shelf_qty, updated_at)
+         SELECT catalog, distributor, manufacturer, brand, part, description, price, coalesce(qty, 0), now() FROM cat_in i
+         WHERE NOT EXISTS (SELECT 1 FROM ${P} p WHERE p.catalog = i.catalog AND p.match_brand = i.brand AND p.part_number = i.part)
+         ORDER BY catalog, brand, part`,
+      );
+      const updated = upd.rowCount ?? 0;
+      const inserted = ins.rowCount ?? 0;
+      await c.query(`ANALYZE ${P}`);
+      return { inserted, updated, unchanged: rowsIn - duplicates - updated - inserted, duplicates };
     });
-    return result;
   }
 
   async *exportCatalog(): AsyncIterable<Product> {
