@@ -197,6 +197,20 @@ export function markPickedUp(db: DB, orderNumbers: string[], at: string): void {
 }
 
 export function claimOrders(db: DB, orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean }): StoredOrder[] {
+  // The claim is the one write that must reach the disk before the request goes out: with the
+  // connection's usual synchronous = NORMAL, a power cut could roll a committed claim back
+  // after Lizzy had the orders, and the next run would send them again. A lost "sent" mark
+  // is harmless (the order stays "sending" and is reconciled), so only the claim pays for
+  // the sync.
+  db.pragma('synchronous = FULL');
+  try {
+    return claimTransaction(db, orderNumbers, claim);
+  } finally {
+    db.pragma('synchronous = NORMAL');
+  }
+}
+
+function claimTransaction(db: DB, orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean }): StoredOrder[] {
   return db
     .transaction((): StoredOrder[] => {
       const claimed = new Set<string>();
