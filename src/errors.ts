@@ -93,9 +93,9 @@ export function asKnownError(err: unknown): unknown {
   const driver = err.name === 'SqliteError' ? 'sqlite' : err.name === 'error' || err.name === 'DatabaseError' ? 'pg' : 'system';
   const known = driver === 'sqlite' ? SQLITE_ENVIRONMENT.test(code) : driver === 'pg' ? PG_ENVIRONMENT.test(code) : SYSTEM_ENVIRONMENT.has(code);
   if (!known) return err;
-  const hint = /READONLY|PERM|EACCES|EROFS|42501|25006|28/.test(code)
+  const hint = /READONLY|PERM|EACCES|EROFS|^42501$|^25006$|^28/.test(code)
     ? 'lizzy-sync cannot write there: check the permissions of the database (and its folder) or the database role, for the user that runs lizzy-sync.'
-    : /FULL|ENOSPC|EDQUOT|53/.test(code)
+    : /FULL|ENOSPC|EDQUOT|^53/.test(code)
       ? 'The disk or the database is full: free space and run again.'
       : 'Check the database (database.sqlite or database.postgres) and that nothing else is holding or damaging it; the next run tries again.';
   return new StoreError(`The database could not be used: ${err.message} (${code}). Nothing was changed by the step that failed.`, { hint, cause: err });
