@@ -23,12 +23,12 @@ export async function daemonCommand(flags: DaemonFlags): Promise<number> {
     throw new UsageError('The same config file is given twice with --config; give each dealership\'s config once.');
   }
   const configs = unique.map((f) => loadConfig(f));
-  const stores_ = new Map<string, string>();
+  const byDatabase = new Map<string, string>();
   for (const c of configs) {
     const where = c.database.postgres ? `${c.database.postgres}#${c.database.schema}` : c.database.sqlite;
-    const other = stores_.get(where);
+    const other = byDatabase.get(where);
     if (other) throw new UsageError(`${c.file} and ${other} use the same database; each dealership needs its own (database.sqlite, or database.schema on PostgreSQL).`);
-    stores_.set(where, c.file);
+    byDatabase.set(where, c.file);
   }
   for (const c of configs) registerSecret(c.lizzy.apiKey);
   const { openStore } = await import('../store/open.js');
