@@ -11,7 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../src/lizzy/mock/server.js';
-import { API_KEY, cliEnv, FIXTURES, mockNext, readCsvFile, runCli, startMock, tempDir } from './helpers.js';
+import { API_KEY, cliEnv, FIXTURES, mockNext, readCsvFile, runCli, spawnCli, startMock, tempDir } from './helpers.js';
 import { storeFor, STORES, type StoreHandle, type StoreKind } from './stores.js';
 
 const NOW = '2026-12-03T18:00:00Z';
@@ -284,6 +284,37 @@ afterEach(async () => {
       expect((await statesOf(ELIGIBLE)).every((st) => st === 'sent')).toBe(true);
     });
   }
+
+  // The claim of batch N+1 is made while batch N's request is in flight (bench: the push's
+  // database work hides under Lizzy's answer time). A run killed then leaves both "sending";
+  // the next run reconciles them and nothing is lost or sent twice.
+  it('SIGKILL while a batch is in flight and the next is claimed ahead: after the next run each order is in Lizzy exactly once', async () => {
+    await setup();
+    await mockNext(env.mock, { path: '/submitorder', delayMs: 1500 });
+    const p = spawnCli(['-c', env.config, 'orders', 'push'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }), cwd: env.dir });
+    for (let i = 0; i < 200 && (await statesOf(BATCHES[1]!)).some((st) => st !== 'sending'); i++) await new Promise((r) => setTimeout(r, 20));
+    p.child.kill('SIGKILL');
+    await p.exited;
+    expect(await statesOf(BATCHES[0]!)).toEqual(Array(5).fill('sending'));
+    expect(await statesOf(BATCHES[1]!)).toEqual(Array(5).fill('sending')); // claimed ahead, never sent
+    expect(await statesOf(BATCHES[2]!)).toEqual(['pending', 'pending']);
+    expect((await requests('/submitorder')).length).toBeLessThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 1700)); // the mock finishes the slow request
+    const next = await pushLater();
+    expect(next.code, next.stderr).toBe(0);
+    expectEachOnce(await received(), ELIGIBLE);
+    expect((await statesOf(ELIGIBLE)).every((st) => st === 'sent')).toBe(true);
+  });
+
+  it('a run that stops with the next batch claimed ahead gives that claim back, uncounted', async () => {
+    await setup();
+    await mockNext(env.mock, { path: '/submitorder', status: 503, body: 'down', delayMs: 200 });
+    const r = await push();
+    expect(r.code).toBe(3);
+    const rows = await db();
+    for (const n of [...BATCHES[1]!, ...BATCHES[2]!]) expect(rows[n]).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(r.json.counts).toMatchObject({ unknown: 5, pending: 7 });
+  });
 
   // Bug: reconcile took any /orderstatus row as "Lizzy has it", so a row saying NotFound
   // marked an order sent that Lizzy never received.

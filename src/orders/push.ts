@@ -177,15 +177,38 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
       });
 
     /** Claim, send, settle one batch (or one order of a refused batch). Returns the error that stops the run, if any. */
-    const send = async (numbers: string[], batchNo: number, single: boolean): Promise<LizzySyncError | undefined> => {
+    /** Mark these orders "sending" (one conditional UPDATE): only what this run claims may be sent by it. */
+    const claimFor = async (numbers: string[], single: boolean): Promise<StoredOrder[]> => {
       const claimed = await store.claimOrders(numbers, { ...claim(), countAttempt: !single });
       if (claimed.length < numbers.length) {
         const taken = new Set(claimed.map((o) => o.orderNumber));
         log.warn(`Another process claimed ${numbers.filter((n) => !taken.has(n)).join(', ')} first; this run does not send them.`);
       }
-      if (claimed.length === 0) return undefined;
+      return claimed;
+    };
+
+    /**
+     * Send one batch. `claimed` is the batch already claimed (the claim of batch N+1 is made
+     * while batch N's request is in flight, so the database work hides under Lizzy's answer
+     * time); `whileInFlight` starts that next claim once this request has gone out.
+     */
+    const send = async (
+      numbers: string[],
+      batchNo: number,
+      single: boolean,
+      pre?: { claimed: StoredOrder[]; whileInFlight?: () => void },
+    ): Promise<LizzySyncError | undefined> => {
+      const claimed = pre ? pre.claimed : await claimFor(numbers, single);
+      if (claimed.length === 0) {
+        pre?.whileInFlight?.();
+        return undefined;
+      }
       log.progress(single ? `Batch ${batchNo}: sending ${claimed[0]!.orderNumber} on its own` : `Sending batch ${batchNo} (${claimed.length} orders)`);
-      const out = await submit(claimed);
+      const inFlight = submit(claimed);
+      // A moment later, so the request is on the wire before the (synchronous, for SQLite) claim runs.
+      const started = pre?.whileInFlight ? new Promise<void>((r) => setTimeout(() => (pre.whileInFlight!(), r()), 1)) : undefined;
+      const out = await inFlight;
+      await started; // the next claim is under way before this batch is settled or the run stops
       const rec: BatchRecord = { batch: batchNo, orders: claimed.map((o) => o.orderNumber), outcome: 'accepted', ...(single ? { single } : {}) };
       batches.push(rec);
       if (out.kind === 'accepted') {
@@ -315,6 +338,8 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         }
       } else {
         if (sel.eligible.length > 0) await store.markPickedUp(sel.eligible.map((o) => o.orderNumber), now());
+        // The claim of the next batch, made while the current request is in flight.
+        let ahead: Promise<StoredOrder[]> | undefined;
         for (const [i, g] of groups.entries()) {
           if (!stop && opts.signal?.aborted) {
             stop = new RunTimeout(`The order push was stopped (its deadline, runTimeoutMinutes: ${config.runTimeoutMinutes}, or a shutdown) before batch ${i + 1}.`, {
@@ -325,11 +350,27 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
             for (const o of g) if (!rows.has(o.orderNumber)) row(o, 'pending');
             continue;
           }
-          stop = await send(
-            g.map((o) => o.orderNumber),
-            i + 1,
-            false,
-          );
+          const numbers = g.map((o) => o.orderNumber);
+          const claimed = ahead ? await ahead : await claimFor(numbers, false);
+          ahead = undefined;
+          const next = groups[i + 1];
+          stop = await send(numbers, i + 1, false, {
+            claimed,
+            whileInFlight: next
+              ? () => {
+                  ahead = claimFor(
+                    next.map((o) => o.orderNumber),
+                    false,
+                  );
+                  ahead.catch(() => undefined); // awaited below or in the next round; never an unhandled rejection
+                }
+              : undefined,
+          });
+        }
+        // The run stopped with the next batch claimed but not sent: give it back, uncounted.
+        if (ahead) {
+          const unsent = await ahead;
+          if (unsent.length > 0) await settle(unsent, 'released', {});
         }
       }
 

@@ -96,8 +96,12 @@ export type OrderImportOutcome =
 /** How a claimed order ends a request. */
 export interface OrderSettlement {
   orderNumber: string;
-  /** sent: Lizzy accepted it; pending: not accepted, try again later; unknown: stays "sending" for reconcile. */
-  outcome: 'sent' | 'pending' | 'unknown';
+  /**
+   * sent: Lizzy accepted it; pending: not accepted, try again later; unknown: stays "sending"
+   * for reconcile; released: claimed ahead of its request but never sent (the run stopped
+   * first): back to pending, and the claim's attempt is not counted.
+   */
+  outcome: 'sent' | 'pending' | 'unknown' | 'released';
   invoiceNumber?: string;
   /** Recorded as last_error (pending, unknown); cleared when sent. */
   error?: string;

@@ -191,6 +191,11 @@ export async function settleOrders(s: PgStore, settlements: OrderSettlement[], c
            WHERE order_number = $3 AND state = 'sending' AND claim_run = $4`,
           [claim.at, st.invoiceNumber ?? null, st.orderNumber, claim.runId],
         );
+      } else if (st.outcome === 'released') {
+        r = await c.query(
+          `UPDATE ${O} SET state = 'pending', attempts = greatest(attempts - 1, 0), updated_at = $1 WHERE order_number = $2 AND state = 'sending' AND claim_run = $3`,
+          [claim.at, st.orderNumber, claim.runId],
+        );
       } else if (st.outcome === 'pending') {
         r = await c.query(`UPDATE ${O} SET state = 'pending', last_error = $1, updated_at = $2 WHERE order_number = $3 AND state = 'sending' AND claim_run = $4`, [
           st.error ?? null,
