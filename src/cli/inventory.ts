@@ -1,11 +1,11 @@
-import { createWriteStream } from 'node:fs';
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { requireApiKey } from '../config/load.js';
 import { EXIT, InputError } from '../errors.js';
 import type { InventorySummary } from '../inventory/pull.js';
 import { STATUSES } from '../inventory/plan.js';
+import { checkOutputFile } from '../util/output-file.js';
 import { cliClock, loadCliConfig } from './context.js';
 import { cliLogger, colors, fmtDuration, fmtInt, out, printJson, type GlobalOptions } from './output.js';
 
@@ -96,11 +96,7 @@ export async function inventoryFetchCommand(flags: GlobalOptions & { out: string
   const since = modifiedSinceFor(config, clock());
   const client = clientFor(config, apiKey, AbortSignal.timeout(config.runTimeoutMinutes * 60_000));
   const file = path.resolve(flags.out);
-  if (existsSync(file) && statSync(file).isDirectory()) throw new InputError(`--out ${flags.out} is a folder; name a file, for example ${path.join(flags.out, 'feed.json')}.`);
-  const dir = path.dirname(file);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new InputError(`--out ${flags.out}: the folder ${dir} does not exist.`, { hint: 'Create it first, or write the feed somewhere else.' });
-  }
+  checkOutputFile('--out', flags.out);
   // Collect first: a failed fetch must not leave a half-written feed file behind.
   let elements: string[] = [];
   const res = await client.fetchInventoryFeed(since, {

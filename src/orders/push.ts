@@ -176,7 +176,6 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
               }`,
       });
 
-    /** Claim, send, settle one batch (or one order of a refused batch). Returns the error that stops the run, if any. */
     /** Mark these orders "sending" (one conditional UPDATE): only what this run claims may be sent by it. */
     const claimFor = async (numbers: string[], single: boolean): Promise<StoredOrder[]> => {
       const claimed = await store.claimOrders(numbers, { ...claim(), countAttempt: !single });
@@ -188,7 +187,8 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
     };
 
     /**
-     * Send one batch. `claimed` is the batch already claimed (the claim of batch N+1 is made
+     * Claim (unless `pre` brings the claim), send and settle one batch, or one order of a
+     * refused batch; returns the error that stops the run, if any. `claimed` is the batch already claimed (the claim of batch N+1 is made
      * while batch N's request is in flight, so the database work hides under Lizzy's answer
      * time); `whileInFlight` starts that next claim once this request has gone out.
      */

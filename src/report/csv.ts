@@ -1,8 +1,9 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { InputError, StoreError } from '../errors.js';
+import { StoreError } from '../errors.js';
+import { checkOutputFile } from '../util/output-file.js';
 import { redact } from '../util/redact.js';
 
 /**
@@ -69,10 +70,7 @@ export class CsvReport {
   ) {
     this.flag = opts.flag;
     if (opts.flag) {
-      const dir = path.dirname(file);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-        throw new InputError(`${opts.flag} ${file}: the folder ${dir} does not exist.`, { hint: 'Create it first, or write the file somewhere else.' });
-      }
+      checkOutputFile(opts.flag, file);
     } else {
       try {
         mkdirSync(path.dirname(file), { recursive: true });
