@@ -188,9 +188,9 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
 
     /**
      * Claim (unless `pre` brings the claim), send and settle one batch, or one order of a
-     * refused batch; returns the error that stops the run, if any. `claimed` is the batch already claimed (the claim of batch N+1 is made
-     * while batch N's request is in flight, so the database work hides under Lizzy's answer
-     * time); `whileInFlight` starts that next claim once this request has gone out.
+     * refused batch; returns the error that stops the run, if any. The claim of batch N+1 is
+     * made while batch N's request is in flight, so the database work hides under Lizzy's
+     * answer time: `pre.whileInFlight` starts it once this request has gone out.
      */
     const send = async (
       numbers: string[],
