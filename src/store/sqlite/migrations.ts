@@ -131,4 +131,13 @@ export const SQLITE_MIGRATIONS: Migration[] = [
         BEGIN UPDATE products SET reindex_queued_at = NULL WHERE id = OLD.product_id; END;
     `,
   },
+  {
+    version: 4,
+    name: 'no index on the re-index mark',
+    // Maintaining that index was the largest cost of a pull that clears a big catalog: one
+    // index entry written per zeroed product (0.7 s of 1.5 s for 850,000 products). Reading
+    // the queue scans products instead, about 0.1 s for a million; deleting from the queue
+    // goes by id.
+    sql: `DROP INDEX IF EXISTS products_reindex;`,
+  },
 ];
