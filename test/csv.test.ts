@@ -4,6 +4,7 @@ import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'csv-stringify/sync';
 import { CsvReport, csvCell, neutralise } from '../src/report/csv.js';
+import { registerSecret } from '../src/util/redact.js';
 import { readCsv } from '../src/util/csv-parse.js';
 import { tempDir } from './helpers.js';
 
@@ -113,6 +114,34 @@ describe('CSV reports', () => {
     });
     expect(readFileSync(file, 'utf8')).toBe(reference);
     expect(csvCell('=1', false)).toBe('=1');
+    t.cleanup();
+  });
+
+  // Redaction moved from every cell to every 64 KB batch of whole rows (a pull writes a row
+  // per cleared product); a cell that quoting changes is still redacted on its own.
+  it('never writes the API key: plain cells, quoted cells, formula cells, and rows around each batch boundary', async () => {
+    const key = 'csv-test-key-4b1d-9f3e-77aa0c1e5d2f';
+    registerSecret(key);
+    const t = tempDir();
+    const file = path.join(t.dir, 'k.csv');
+    const r = new CsvReport(file, ['a', 'b']);
+    const filler = 'x'.repeat(97);
+    for (let i = 0; i < 3000; i++) {
+      const a = i % 3 === 0 ? `${key}` : i % 3 === 1 ? `say "${key}", ok` : `=${key}`;
+      if (r.add([a, i % 7 === 0 ? `${filler}${key}` : filler])) await r.flush();
+    }
+    await r.write({ a: `new\nline ${key}`, b: Buffer.from(key).toString('base64') });
+    await r.close();
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(key);
+    expect(text).not.toContain(Buffer.from(key).toString('base64'));
+    expect(text).not.toContain(key.slice(0, 20));
+    const back = (await parse(text, 4096)).map((x) => x.fields);
+    expect(back).toHaveLength(3002);
+    expect(back[1]).toEqual(['***', `x`.repeat(97) + '***']);
+    expect(back[2]).toEqual(['say "***", ok', filler]);
+    expect(back[3]).toEqual(["'=***", filler]);
+    expect(back[3001]).toEqual(['new\nline ***', '***']);
     t.cleanup();
   });
 
