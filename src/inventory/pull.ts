@@ -268,7 +268,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       if (opts.signal?.aborted) throw new RunTimeout('The inventory run hit its deadline before applying; nothing was changed.');
       if (config.inventory.clearPreviousQuantities) {
         // List who loses stock before it happens (and in a dry run, who would).
-        const cleared = await writeClearedReport(summary.reportPath, (after) => stage.clearable(after, 5000), !!opts.dryRun);
+        const cleared = await writeClearedReport(summary.reportPath, (after) => stage.clearable(after, 10_000), !!opts.dryRun);
         summary.clearedReportPath = cleared?.path;
         if (opts.dryRun) summary.cleared = cleared?.count ?? 0;
       }

@@ -1,4 +1,5 @@
-import { CsvReport, reportPath } from '../report/csv.js';
+import { CsvReport, reportPath, type Cell } from '../report/csv.js';
+import type { ClearableRow } from '../store/types.js';
 import { centsToNumber } from '../util/money.js';
 import type { PlanRow, VendorCount } from './plan.js';
 
@@ -63,22 +64,29 @@ export class InventoryReportWriter {
 /** The products a pull with clearing zeroes (or, in a dry run, would zero): who lost stock, and how much. */
 export async function writeClearedReport(
   reportPath: string,
-  pages: (afterId: number) => Promise<Array<{ id: number; catalog: string; brand: string; partNumber: string; qty: number }>>,
+  pages: (afterId: number) => Promise<ClearableRow[]>,
   dryRun: boolean,
 ): Promise<{ path: string; count: number } | undefined> {
   let after = 0;
   let count = 0;
   let csv: CsvReport | undefined;
   const file = reportPath.replace(/(-DRY-RUN)?\.csv$/, '-cleared$1.csv');
+  const note = dryRun ? 'DRY RUN: would be cleared' : 'cleared: not in the feed';
+  // Up to a row per catalog product: cells go straight from the page to the file.
+  const cells: Cell[] = ['', '', '', 0, 0, note];
   for (;;) {
     const rows = await pages(after);
     if (rows.length === 0) break;
     csv ??= new CsvReport(file, ['catalog', 'brand', 'part_number', 'old_qty', 'new_qty', 'note']);
-    for (const r of rows) {
-      await csv.write({ catalog: r.catalog, brand: r.brand, part_number: r.partNumber, old_qty: r.qty, new_qty: 0, note: dryRun ? 'DRY RUN: would be cleared' : 'cleared: not in the feed' });
+    for (const [, catalog, brand, partNumber, qty] of rows) {
+      cells[0] = catalog;
+      cells[1] = brand;
+      cells[2] = partNumber;
+      cells[3] = qty;
+      if (csv.add(cells)) await csv.flush();
     }
     count += rows.length;
-    after = rows[rows.length - 1]!.id;
+    after = rows[rows.length - 1]![0];
   }
   if (!csv) return undefined;
   return { path: await csv.close(), count };

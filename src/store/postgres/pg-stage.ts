@@ -4,7 +4,7 @@
  */
 import type { PoolClient } from 'pg';
 import { productFromRow, stagedFromRow } from '../rows.js';
-import { keyString, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
+import { keyString, type ClearableRow, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
 import type { PgStore } from './pg-store.js';
 
 export class PgFeedStage implements FeedStage {
@@ -137,15 +137,16 @@ export class PgFeedStage implements FeedStage {
     return rows[0].n;
   }
 
-  async clearable(afterId: number, limit: number) {
-    const { rows } = await this.c.query(
-      `SELECT p.id, p.catalog, p.match_brand AS brand, p.part_number AS "partNumber", p.shelf_qty AS qty FROM ${this.s.t('products')} p
+  async clearable(afterId: number, limit: number): Promise<ClearableRow[]> {
+    const { rows } = await this.c.query<ClearableRow>({
+      text: `SELECT p.id, p.catalog, p.match_brand, p.part_number, p.shelf_qty FROM ${this.s.t('products')} p
        WHERE p.id > $1 AND p.shelf_qty <> 0
          AND NOT EXISTS (SELECT 1 FROM plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM plan_keep k WHERE k.id = p.id)
        ORDER BY p.id LIMIT $2`,
-      [afterId, limit],
-    );
-    return rows as Array<{ id: number; catalog: string; brand: string; partNumber: string; qty: number }>;
+      values: [afterId, limit],
+      rowMode: 'array',
+    });
+    return rows;
   }
 
   async apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult> {

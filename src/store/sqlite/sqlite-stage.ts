@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { productFromRow, stagedFromRow, type ProductRow, type StagedRow } from '../rows.js';
-import { keyString, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
+import { keyString, type ClearableRow, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
 
 type DB = Database.Database;
 
@@ -142,15 +142,18 @@ export class SqliteFeedStage implements FeedStage {
     return (this.db.prepare('SELECT count(*) AS n FROM temp.plan_set').get() as { n: number }).n;
   }
 
-  async clearable(afterId: number, limit: number) {
-    return this.db
-      .prepare(
-        `SELECT p.id, p.catalog, p.match_brand AS brand, p.part_number AS partNumber, p.shelf_qty AS qty FROM products p
+  private clearableStmt?: Database.Statement<[number, number], ClearableRow>;
+
+  async clearable(afterId: number, limit: number): Promise<ClearableRow[]> {
+    this.clearableStmt ??= this.db
+      .prepare<[number, number], ClearableRow>(
+        `SELECT p.id, p.catalog, p.match_brand, p.part_number, p.shelf_qty FROM products p
          WHERE p.id > ? AND p.shelf_qty <> 0
            AND NOT EXISTS (SELECT 1 FROM temp.plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM temp.plan_keep k WHERE k.id = p.id)
          ORDER BY p.id LIMIT ?`,
       )
-      .all(afterId, limit) as Array<{ id: number; catalog: string; brand: string; partNumber: string; qty: number }>;
+      .raw();
+    return this.clearableStmt.all(afterId, limit);
   }
 
   async apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult> {
