@@ -141,6 +141,37 @@ export function nearMiss(vendor: string, mapped: Iterable<string>): string | und
 }
 
 /**
+ * A plan row with every field present from the start: rows of one shape keep the planner's
+ * property reads and writes fast (adding fields one by one cost about half its time).
+ */
+function planRow(
+  position: number,
+  vendor: string,
+  itemNumber: string,
+  status: ItemStatus,
+  catalog: CatalogKind | undefined,
+  matchKey: string | undefined,
+  notes: string[],
+  mapping: number | undefined,
+): PlanRow {
+  return {
+    position,
+    vendor,
+    itemNumber,
+    status,
+    catalog,
+    matchKey,
+    productId: undefined,
+    oldQty: undefined,
+    newQty: undefined,
+    oldPriceCents: undefined,
+    newPriceCents: undefined,
+    notes,
+    mapping,
+  };
+}
+
+/**
  * Plan an inventory pull. `products` holds the catalog products the items' keys found
  * (keyed by keyString); a missing key means "not found". Rows with partNumbers rules look
  * their products up in `normalised` instead; a normalised number that matches several
@@ -193,16 +224,13 @@ export function planInventory(
       const qtys = before.map((b) => (b.quantity === undefined ? 'invalid' : String(b.quantity))).join(', ');
       return `duplicate: the feed lists this part ${before.length + 1} times (positions ${[...before.map((b) => b.position), it.position].join(', ')}); the last one wins (earlier quantities: ${qtys})`;
     })();
-    const base = {
-      position: it.position,
-      vendor: it.vendor ?? '',
-      itemNumber: it.itemNumber ?? '',
-    };
+    const vendor = it.vendor ?? '';
+    const itemNumber = it.itemNumber ?? '';
     const notes = [...it.notes];
     if (dupNote) notes.push(dupNote);
 
     if (it.vendor === undefined || it.vendor.trim() === '' || it.itemNumber === undefined || it.itemNumber.trim() === '') {
-      rows.push({ ...base, status: 'invalid', notes: [it.invalid ?? 'unusable item', ...notes] });
+      rows.push(planRow(it.position, vendor, itemNumber, 'invalid', undefined, undefined, [it.invalid ?? 'unusable item', ...notes], undefined));
       counts.invalid++;
       return;
     }
@@ -211,15 +239,22 @@ export function planInventory(
       unrecognized.set(it.vendor, (unrecognized.get(it.vendor) ?? 0) + 1);
       let suggestion = suggestions.get(it.vendor);
       if (suggestion === undefined) suggestions.set(it.vendor, (suggestion = nearMiss(it.vendor, byVendor.keys()) ?? ''));
-      rows.push({
-        ...base,
-        status: 'unrecognized_vendor',
-        notes: [
+      rows.push(
+        planRow(
+          it.position,
+          vendor,
+          itemNumber,
+          'unrecognized_vendor',
+          undefined,
+          undefined,
+          [
           suggestion ? `no vendor mapping for ${JSON.stringify(it.vendor)}; did you mean ${JSON.stringify(suggestion)}? (names must match exactly)` : `no vendor mapping for ${JSON.stringify(it.vendor)}`,
           ...(it.invalid ? [it.invalid] : []),
           ...notes,
         ],
-      });
+          undefined,
+        ),
+      );
       counts.unrecognized_vendor++;
       return;
     }
@@ -237,14 +272,16 @@ export function planInventory(
       } else {
         product = products.get(keyString(key));
       }
-      const row: PlanRow = {
-        ...base,
-        status: 'not_found',
-        catalog: m.catalog,
-        matchKey: `${key.brand} ${product ? product.partNumber : key.partNumber}`,
-        notes: [...notes],
-        mapping: m.index,
-      };
+      const row = planRow(
+        it.position,
+        vendor,
+        itemNumber,
+        'not_found',
+        m.catalog,
+        `${key.brand} ${product ? product.partNumber : key.partNumber}`,
+        notes.length === 0 ? [] : [...notes],
+        m.index,
+      );
       rows.push(row);
       if (ambiguous) {
         const list = ambiguous.map((p) => JSON.stringify(p.partNumber)).join(', ');
