@@ -5,7 +5,7 @@
  */
 import type { CatalogKind, PartNumberRules, VendorMapping } from '../config/schema.js';
 import { brandOfMapping, describeRules, lookupSpaceOf, normalisePartNumber } from '../mappings/normalise.js';
-import { keyString, type Product, type ProductKey } from '../store/types.js';
+import { keyString, type ProductKey, type ProductState } from '../store/types.js';
 import { looseName } from '../util/suggest.js';
 import type { FeedItem } from './item.js';
 
@@ -49,7 +49,7 @@ export interface PartNumberCollision {
  * Candidate products for rows with partNumbers rules: lookup space (see lookupSpaceOf) →
  * normalised part number → the catalog products with that normalised number.
  */
-export type NormalisedCandidates = Map<string, Map<string, Product[]>>;
+export type NormalisedCandidates<P extends ProductState = ProductState> = Map<string, Map<string, P[]>>;
 
 export interface VendorCount {
   vendor: string;
@@ -180,7 +180,7 @@ function planRow(
 export function planInventory(
   items: FeedItem[],
   mappings: VendorMapping[],
-  products: Map<string, Product>,
+  products: ReadonlyMap<string, ProductState>,
   settings: PlanSettings,
   normalised: NormalisedCandidates = new Map(),
 ): InventoryPlan {
@@ -261,8 +261,8 @@ export function planInventory(
 
     for (const m of maps) {
       const key = productKeyFor(m, it.itemNumber);
-      let product: Product | undefined;
-      let ambiguous: Product[] | undefined;
+      let product: ProductState | undefined;
+      let ambiguous: ProductState[] | undefined;
       let normalisedKey: string | undefined;
       if (m.partNumbers) {
         normalisedKey = normalisePartNumber(it.itemNumber, m.partNumbers);

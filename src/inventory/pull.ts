@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { gate } from '../schedule/gate.js';
 import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
-import type { StagedFeedItem } from '../store/types.js';
+import type { Product, StagedFeedItem } from '../store/types.js';
 import { redact } from '../util/redact.js';
 import { fromStaged, readFeedItem, toStaged, type FeedItem } from './item.js';
 import { normaliserFor } from '../mappings/normalise.js';
@@ -27,6 +27,7 @@ import { InventoryReportWriter, writeClearedReport } from './report.js';
 
 /** Feed items per staging insert, and per planning chunk: memory is bounded by these. */
 const STAGE_BATCH = 5000;
+
 const PLAN_CHUNK = 5000;
 
 export interface PullOptions {
@@ -122,8 +123,8 @@ export async function planFeed(config: Config, store: Store, items: FeedItem[]):
 }
 
 /** Candidate products for the rows with partNumbers rules: one store query per (catalog, brand, rules). */
-export async function lookUpNormalised(store: Store, items: FeedItem[], byVendor: Map<string, VendorMapping[]>): Promise<NormalisedCandidates> {
-  const out: NormalisedCandidates = new Map();
+export async function lookUpNormalised(store: Store, items: FeedItem[], byVendor: Map<string, VendorMapping[]>): Promise<NormalisedCandidates<Product>> {
+  const out: NormalisedCandidates<Product> = new Map();
   for (const [space, want] of normalisedKeysToLookUp(items, byVendor)) {
     out.set(space, await store.findProductsByNormalised(want.catalog, want.brand, normaliserFor(want.rules), want.keys));
   }

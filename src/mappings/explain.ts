@@ -25,7 +25,7 @@ export interface ExplainInput {
   item?: FeedItem;
   /** Exact lookups of the item number for the rows without partNumbers rules (keyed by keyString). */
   products: Map<string, Product>;
-  normalised: NormalisedCandidates;
+  normalised: NormalisedCandidates<Product>;
   /** Per mapping row index: the part numbers of its (catalog, brand), for rows that matched nothing. */
   brandPartNumbers: Map<number, string[]>;
   /** Per mapping row index: how many products its (catalog, brand) has. */

@@ -28,6 +28,9 @@ export interface Product {
   shelfQty: number;
 }
 
+/** What the planner needs of a matched product: its id and the values a pull may change. */
+export type ProductState = Pick<Product, 'id' | 'partNumber' | 'listPriceCents' | 'shelfQty'>;
+
 /** A row of the catalog CSV, validated. */
 export interface CatalogRow {
   catalog: CatalogKind;
@@ -131,7 +134,7 @@ export interface FeedStage {
   /** Exact-match mapping rows (vendor → catalog + brand) for lookup(). */
   setMappings(rows: Array<{ vendor: string; catalog: string; brand: string }>): Promise<void>;
   /** The catalog products the staged items in [from, to] match through the mappings, by keyString. */
-  lookup(fromPosition: number, toPosition: number): Promise<Map<string, Product>>;
+  lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>>;
   /** The staged items (after dedupe), in feed order, in chunks. */
   winners(chunkSize: number): AsyncIterable<StagedFeedItem[]>;
   count(): Promise<number>;

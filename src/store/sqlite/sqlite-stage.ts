@@ -4,8 +4,9 @@
  * transaction of set-based statements over the staged plan.
  */
 import type Database from 'better-sqlite3';
-import { productFromRow, stagedFromRow, type ProductRow, type StagedRow } from '../rows.js';
-import { keyString, type ClearableRow, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
+import type { CatalogKind } from '../../config/schema.js';
+import { stagedFromRow, type StagedRow } from '../rows.js';
+import { keyString, type ClearableRow, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
 
 type DB = Database.Database;
 
@@ -94,20 +95,24 @@ export class SqliteFeedStage implements FeedStage {
     })();
   }
 
-  private lookupStmt?: Database.Statement<[number, number], ProductRow>;
+  private lookupStmt?: Database.Statement<[number, number], [number, string, string, string, number | null, number]>;
 
-  async lookup(fromPosition: number, toPosition: number): Promise<Map<string, Product>> {
+  async lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>> {
     // CROSS JOIN fixes the order: the chunk's positions first, then each item's mappings, then
     // the product by its unique key (otherwise SQLite may scan a vendor's whole feed per chunk).
-    this.lookupStmt ??= this.db.prepare(
-        `SELECT p.id, p.catalog, p.distributor, p.manufacturer, p.match_brand, p.part_number, p.description, p.list_price_cents, p.shelf_qty
+    // Only what the planner reads, as raw tuples: this runs once per feed item.
+    this.lookupStmt ??= this.db
+      .prepare<[number, number], [number, string, string, string, number | null, number]>(
+        `SELECT p.id, p.catalog, p.match_brand, p.part_number, p.list_price_cents, p.shelf_qty
          FROM temp.feed_stage f CROSS JOIN temp.vmap m CROSS JOIN products p
          WHERE f.position BETWEEN ? AND ? AND m.vendor = f.vendor
            AND p.catalog = m.catalog AND p.match_brand = m.brand AND p.part_number = f.item`,
-      );
-    const rows = this.lookupStmt.all(fromPosition, toPosition);
-    const out = new Map<string, Product>();
-    for (const r of rows) out.set(keyString({ catalog: r.catalog, brand: r.match_brand!, partNumber: r.part_number }), productFromRow(r));
+      )
+      .raw();
+    const out = new Map<string, ProductState>();
+    for (const [id, catalog, brand, partNumber, listPriceCents, shelfQty] of this.lookupStmt.all(fromPosition, toPosition)) {
+      out.set(keyString({ catalog: catalog as CatalogKind, brand, partNumber }), { id, partNumber, listPriceCents, shelfQty });
+    }
     return out;
   }
 
