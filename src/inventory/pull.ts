@@ -27,7 +27,6 @@ import { InventoryReportWriter, writeClearedReport } from './report.js';
 
 /** Feed items per staging insert, and per planning chunk: memory is bounded by these. */
 const STAGE_BATCH = 5000;
-
 const PLAN_CHUNK = 5000;
 
 export interface PullOptions {
