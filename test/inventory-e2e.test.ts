@@ -252,6 +252,37 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     expect(rep.find((x) => x.status === 'unrecognized_vendor')).toMatchObject({ vendor: `'=HYPERLINK("http://x")`, item_number: "'@1" });
   });
 
+  // The de-duplication moved from a search per feed row to one pass over the repeated pairs:
+  // the winner, its note and the dropped rows must be what they were.
+  it('a part listed three times: the last wins, its note names the earlier positions and quantities, the others are dropped', async () => {
+    ctx = await setup({
+      feed: [
+        { VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 5 },
+        { VendorName: 'HONDA', ItemNumber: '17210-KYJ-901', Quantity: 3 },
+        { VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 'lots' },
+        { VendorName: 'HONDA', ItemNumber: '17210-KYJ-901', Quantity: 4 },
+        { VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 8 },
+        { VendorName: 'PARTS UNLIMITED', ItemNumber: '0601-3351', Quantity: 1 },
+      ],
+      clear: false,
+    });
+    const r = await pull(ctx, ['--json']);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ feedItems: 6, duplicates: 3 });
+    const rep = readCsvFile(j.reportPath);
+    expect(rep.map((x) => [x.item_number, x.new_qty])).toEqual([
+      ['17210-KYJ-901', '4'],
+      ['0101-0042', '8'],
+      ['0601-3351', '1'],
+    ]);
+    expect(rep[0]!.note).toContain('duplicate: the feed lists this part 2 times (positions 2, 4); the last one wins (earlier quantities: 3)');
+    expect(rep[1]!.note).toContain('duplicate: the feed lists this part 3 times (positions 1, 3, 5); the last one wins (earlier quantities: 5, invalid)');
+    expect(rep[2]!.note).toBe('');
+    const after = await exportCatalog(ctx);
+    expect(after.get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('8');
+    expect(after.get('oem|HONDA|17210-KYJ-901')!.shelf_qty).toBe('4');
+  });
+
   it('without clearing, products missing from the feed keep their quantity', async () => {
     ctx = await setup({ feed: small, clear: false });
     const before = await exportCatalog(ctx);

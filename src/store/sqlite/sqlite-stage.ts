@@ -47,12 +47,15 @@ export class SqliteFeedStage implements FeedStage {
     db.exec('CREATE INDEX temp.vmap_vendor ON vmap (vendor)');
     createPlanTables(db);
     db.exec('DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
+    // The plan as it is made, in feed order; planSize() sorts it into plan_set / plan_keep.
+    db.exec('DROP TABLE IF EXISTS temp.plan_log');
+    db.exec('CREATE TEMP TABLE plan_log (id INTEGER NOT NULL, qty INTEGER, price INTEGER, keep INTEGER NOT NULL)');
   }
 
   private indexed = false;
 
   async reset(): Promise<void> {
-    this.db.exec('DELETE FROM temp.feed_stage; DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
+    this.db.exec('DELETE FROM temp.feed_stage; DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep; DELETE FROM temp.plan_log;');
     this.db.exec('DROP INDEX IF EXISTS temp.feed_stage_key');
     this.indexed = false;
   }
@@ -76,14 +79,24 @@ export class SqliteFeedStage implements FeedStage {
   async dedupe(): Promise<number> {
     this.index();
     const db = this.db;
-    const later = `EXISTS (SELECT 1 FROM temp.feed_stage g WHERE g.vendor = f.vendor AND g.item = f.item AND g.position > f.position)`;
+    // The repeated (vendor, item) pairs first, in one pass over the index; then only their
+    // rows are touched (a correlated search per feed row cost 6 s on a 1M-item feed).
     return db.transaction(() => {
-      db.exec(`UPDATE temp.feed_stage AS f SET earlier =
-                 (SELECT group_concat(g.position || ':' || coalesce(g.qty, '')) FROM temp.feed_stage g
-                   WHERE g.vendor = f.vendor AND g.item = f.item AND g.position < f.position)
-               WHERE f.vendor <> '' AND f.item <> '' AND NOT ${later}
-                 AND EXISTS (SELECT 1 FROM temp.feed_stage g WHERE g.vendor = f.vendor AND g.item = f.item AND g.position < f.position)`);
-      return db.prepare(`DELETE FROM temp.feed_stage AS f WHERE f.vendor <> '' AND f.item <> '' AND ${later}`).run().changes;
+      db.exec(`DROP TABLE IF EXISTS temp.feed_dup;
+        CREATE TEMP TABLE feed_dup AS SELECT vendor, item, max(position) AS last FROM temp.feed_stage
+          WHERE vendor <> '' AND item <> '' GROUP BY vendor, item HAVING count(*) > 1;
+        UPDATE temp.feed_stage AS f SET earlier =
+            (SELECT group_concat(g.position || ':' || coalesce(g.qty, '')) FROM temp.feed_stage g
+              WHERE g.vendor = d.vendor AND g.item = d.item AND g.position < d.last)
+          FROM temp.feed_dup d WHERE f.position = d.last;`);
+      const dropped = db
+        .prepare(
+          `DELETE FROM temp.feed_stage WHERE position IN
+             (SELECT g.position FROM temp.feed_dup d JOIN temp.feed_stage g ON g.vendor = d.vendor AND g.item = d.item AND g.position < d.last)`,
+        )
+        .run().changes;
+      db.exec('DROP TABLE temp.feed_dup');
+      return dropped;
     })();
   }
 
@@ -135,15 +148,23 @@ export class SqliteFeedStage implements FeedStage {
   }
 
   async addPlan(sets: Array<{ productId: number; qty: number; priceCents?: number }>, protectedIds: number[]): Promise<void> {
-    const set = this.db.prepare('INSERT OR REPLACE INTO temp.plan_set (id, qty, price) VALUES (?, ?, ?)');
-    const keep = this.db.prepare('INSERT OR IGNORE INTO temp.plan_keep (id) VALUES (?)');
+    // Appended in feed order: inserting straight into plan_set, keyed by product id, put a
+    // million rows at random places in its B-tree (4 s of a 1M-item pull).
+    const ins = this.db.prepare('INSERT INTO temp.plan_log (id, qty, price, keep) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const s of sets) set.run(s.productId, s.qty, s.priceCents ?? null);
-      for (const id of protectedIds) keep.run(id);
+      for (const s of sets) ins.run(s.productId, s.qty, s.priceCents ?? null, 0);
+      for (const id of protectedIds) ins.run(id, null, null, 1);
     })();
   }
 
   async planSize(): Promise<number> {
+    // One sort by product id; for a product set twice the later set (higher rowid) replaces
+    // the earlier, as the planner's "the later item wins".
+    this.db.transaction(() => {
+      this.db.exec(`INSERT OR REPLACE INTO temp.plan_set (id, qty, price) SELECT id, qty, price FROM temp.plan_log WHERE keep = 0 ORDER BY id, rowid;
+        INSERT OR IGNORE INTO temp.plan_keep (id) SELECT id FROM temp.plan_log WHERE keep = 1 ORDER BY id;
+        DELETE FROM temp.plan_log;`);
+    })();
     return (this.db.prepare('SELECT count(*) AS n FROM temp.plan_set').get() as { n: number }).n;
   }
 
@@ -167,6 +188,6 @@ export class SqliteFeedStage implements FeedStage {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    this.db.exec('DROP TABLE IF EXISTS temp.feed_stage; DROP TABLE IF EXISTS temp.vmap; DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
+    this.db.exec('DROP TABLE IF EXISTS temp.feed_stage; DROP TABLE IF EXISTS temp.vmap; DROP TABLE IF EXISTS temp.plan_log; DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
   }
 }
