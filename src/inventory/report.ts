@@ -1,11 +1,11 @@
 import { CsvReport, reportPath, type Cell } from '../report/csv.js';
 import type { ClearableRow } from '../store/types.js';
-import { centsToNumber } from '../util/money.js';
+import { formatCents } from '../util/money.js';
 import type { PlanRow, VendorCount } from './plan.js';
 
 export const INVENTORY_REPORT_COLUMNS = ['vendor', 'item_number', 'status', 'catalog', 'match_key', 'old_qty', 'new_qty', 'old_price', 'new_price', 'note'] as const;
 
-const price = (c: number | null | undefined) => (c === null || c === undefined ? null : centsToNumber(c).toFixed(2));
+const price = (c: number | null | undefined) => (c === null || c === undefined ? null : formatCents(c));
 
 /**
  * The run's CSV report, written row by row as the plan is made (memory does not grow with
@@ -25,19 +25,22 @@ export class InventoryReportWriter {
   }
 
   async rows(rows: Iterable<PlanRow>): Promise<void> {
+    const flag = this.dryRun ? 'DRY RUN: not applied' : '';
     for (const r of rows) {
-      await this.csv.write({
-        vendor: r.vendor,
-        item_number: r.itemNumber,
-        status: r.status,
-        catalog: r.catalog ?? '',
-        match_key: r.matchKey ?? '',
-        old_qty: r.oldQty,
-        new_qty: r.newQty,
-        old_price: price(r.oldPriceCents),
-        new_price: price(r.newPriceCents),
-        note: [this.dryRun ? 'DRY RUN: not applied' : '', ...r.notes].filter(Boolean).join('; '),
-      });
+      const note = r.notes.length === 0 ? flag : [flag, ...r.notes].filter(Boolean).join('; ');
+      const full = this.csv.add([
+        r.vendor,
+        r.itemNumber,
+        r.status,
+        r.catalog ?? '',
+        r.matchKey ?? '',
+        r.oldQty,
+        r.newQty,
+        price(r.oldPriceCents),
+        price(r.newPriceCents),
+        note,
+      ]);
+      if (full) await this.csv.flush();
     }
   }
 
