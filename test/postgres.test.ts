@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { PgStore } from '../src/store/postgres/pg-store.js';
 import type { OrderImport } from '../src/store/orders.js';
 import { cliEnv, FIXTURES, mockNext, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
@@ -168,7 +169,8 @@ describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
       for (const s of stores) await s.close();
     });
     const rows = await ctx.store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
+    expect(rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((m) => m.version));
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
   it('job locks are advisory locks: a second pull gets 75, and a killed holder’s lock dies with its connection', async () => {
