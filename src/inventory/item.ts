@@ -113,13 +113,12 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
   return item;
 }
 
-/** A FeedItem as the store stages it. */
+/** A FeedItem as the store stages it (the description is not staged: planning never reads it). */
 export function toStaged(it: FeedItem): StagedFeedItem {
   return {
     position: it.position,
     vendor: it.vendor ?? null,
     itemNumber: it.itemNumber ?? null,
-    description: it.description ?? null,
     quantity: it.quantity ?? null,
     priceCents: it.priceCents ?? null,
     priceProblem: it.priceProblem ?? null,
@@ -133,7 +132,6 @@ export function fromStaged(s: StagedFeedItem): FeedItem {
   const it: FeedItem = { position: s.position, notes: s.notes };
   if (s.vendor !== null) it.vendor = s.vendor;
   if (s.itemNumber !== null) it.itemNumber = s.itemNumber;
-  if (s.description !== null) it.description = s.description;
   if (s.quantity !== null) it.quantity = s.quantity;
   if (s.priceCents !== null) it.priceCents = s.priceCents;
   if (s.priceProblem !== null) it.priceProblem = s.priceProblem;

@@ -32,7 +32,6 @@ export interface StagedRow {
   position: number;
   vendor: string | null;
   item: string | null;
-  description: string | null;
   qty: number | null;
   price: number | string | null;
   price_problem: string | null;
@@ -46,7 +45,6 @@ export function stagedFromRow(r: StagedRow): StagedFeedItem {
     position: r.position,
     vendor: r.vendor,
     itemNumber: r.item,
-    description: r.description,
     quantity: r.qty,
     priceCents: r.price === null ? null : Number(r.price),
     priceProblem: r.price_problem,

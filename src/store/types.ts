@@ -103,7 +103,6 @@ export interface StagedFeedItem {
   position: number;
   vendor: string | null;
   itemNumber: string | null;
-  description: string | null;
   quantity: number | null;
   priceCents: number | null;
   priceProblem: string | null;

@@ -18,7 +18,7 @@ export class PgFeedStage implements FeedStage {
     try {
       await c.query('DROP TABLE IF EXISTS pg_temp.feed_stage, pg_temp.plan_set, pg_temp.plan_keep');
       await c.query(
-        `CREATE TEMP TABLE feed_stage (position integer PRIMARY KEY, vendor text, item text, description text, qty integer, price bigint,
+        `CREATE TEMP TABLE feed_stage (position integer PRIMARY KEY, vendor text, item text, qty integer, price bigint,
            price_problem text, invalid text, notes text, earlier text)`,
       );
       await c.query('DROP TABLE IF EXISTS pg_temp.vmap');
@@ -43,13 +43,12 @@ export class PgFeedStage implements FeedStage {
   async add(items: StagedFeedItem[]): Promise<void> {
     if (items.length === 0) return;
     await this.c.query(
-      `INSERT INTO feed_stage (position, vendor, item, description, qty, price, price_problem, invalid, notes)
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[])`,
+      `INSERT INTO feed_stage (position, vendor, item, qty, price, price_problem, invalid, notes)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::text[])`,
       [
         items.map((i) => i.position),
         items.map((i) => i.vendor),
         items.map((i) => i.itemNumber),
-        items.map((i) => i.description),
         items.map((i) => i.quantity),
         items.map((i) => i.priceCents),
         items.map((i) => i.priceProblem),

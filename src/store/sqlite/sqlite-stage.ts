@@ -9,6 +9,7 @@ import { stagedFromRow, type StagedRow } from '../rows.js';
 import { keyString, type ClearableRow, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
 
 type DB = Database.Database;
+type StagedTuple = [number, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
 
 export function createPlanTables(db: DB): void {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS plan_set (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL, price INTEGER)');
@@ -40,7 +41,7 @@ export class SqliteFeedStage implements FeedStage {
   constructor(private readonly db: DB) {
     db.pragma('temp_store = FILE');
     db.exec('DROP TABLE IF EXISTS temp.feed_stage');
-    db.exec(`CREATE TEMP TABLE feed_stage (position INTEGER PRIMARY KEY, vendor TEXT, item TEXT, description TEXT, qty INTEGER, price INTEGER,
+    db.exec(`CREATE TEMP TABLE feed_stage (position INTEGER PRIMARY KEY, vendor TEXT, item TEXT, qty INTEGER, price INTEGER,
       price_problem TEXT, invalid TEXT, notes TEXT, earlier TEXT)`);
     db.exec('DROP TABLE IF EXISTS temp.vmap');
     db.exec('CREATE TEMP TABLE vmap (vendor TEXT NOT NULL, catalog TEXT NOT NULL, brand TEXT NOT NULL)');
@@ -61,11 +62,35 @@ export class SqliteFeedStage implements FeedStage {
     this.lookupStmt = undefined;
   }
 
+  private insertStmts = new Map<number, Database.Statement<unknown[]>>();
+
+  /** INSERT of `rows` feed rows at once: one call per 100 rows instead of one per row. */
+  private insertOf(rows: number): Database.Statement<unknown[]> {
+    let st = this.insertStmts.get(rows);
+    if (!st) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      st = this.db.prepare(`INSERT INTO temp.feed_stage (position, vendor, item, qty, price, price_problem, invalid, notes) VALUES ${values}`);
+      this.insertStmts.set(rows, st);
+    }
+    return st;
+  }
+
   async add(items: StagedFeedItem[]): Promise<void> {
-    const ins = this.db.prepare('INSERT INTO temp.feed_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const ROWS = 100;
+    const params: unknown[] = [];
+    const push = (it: StagedFeedItem) =>
+      params.push(it.position, it.vendor, it.itemNumber, it.quantity, it.priceCents, it.priceProblem, it.invalid, it.notes.length ? JSON.stringify(it.notes) : null);
     this.db.transaction(() => {
-      for (const it of items) {
-        ins.run(it.position, it.vendor, it.itemNumber, it.description, it.quantity, it.priceCents, it.priceProblem, it.invalid, it.notes.length ? JSON.stringify(it.notes) : null, null);
+      let i = 0;
+      for (; i + ROWS <= items.length; i += ROWS) {
+        params.length = 0;
+        for (let k = i; k < i + ROWS; k++) push(items[k]!);
+        this.insertOf(ROWS).run(params);
+      }
+      for (; i < items.length; i++) {
+        params.length = 0;
+        push(items[i]!);
+        this.insertOf(1).run(params);
       }
     })();
   }
@@ -149,15 +174,21 @@ export class SqliteFeedStage implements FeedStage {
 
   async *winners(chunkSize: number): AsyncIterable<StagedFeedItem[]> {
     this.index();
-    const page = this.db.prepare<[number, number], StagedRow>(
-      `SELECT * FROM temp.feed_stage WHERE position > ? ORDER BY position LIMIT ?`,
-    );
+    // Raw tuples, read straight into StagedFeedItems: a row object per feed item in between
+    // cost as much as the query.
+    const page = this.db
+      .prepare<[number, number], StagedTuple>(
+        'SELECT position, vendor, item, qty, price, price_problem, invalid, notes, earlier FROM temp.feed_stage WHERE position > ? ORDER BY position LIMIT ?',
+      )
+      .raw();
     let after = 0;
     for (;;) {
       const rows = page.all(after, chunkSize);
       if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.position;
-      yield rows.map(stagedFromRow);
+      after = rows[rows.length - 1]![0];
+      yield rows.map(([position, vendor, item, qty, price, priceProblem, invalid, notes, earlier]) =>
+        stagedFromRow({ position, vendor, item, qty, price, price_problem: priceProblem, invalid, notes, earlier }),
+      );
     }
   }
 
