@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -281,6 +281,45 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     const after = await exportCatalog(ctx);
     expect(after.get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('8');
     expect(after.get('oem|HONDA|17210-KYJ-901')!.shelf_qty).toBe('4');
+  });
+
+  // The cleared list is written by the clearing UPDATE itself (SQLite) or in its transaction
+  // (PostgreSQL): it must name exactly the products zeroed, with their old quantities, and a
+  // list that cannot be written must leave the database as it was.
+  it('the cleared list names every product the clearing zeroed, with its old quantity', async () => {
+    ctx = await setup({ feed: small });
+    const before = await exportCatalog(ctx);
+    const r = await pull(ctx, ['--json', '--force']);
+    const j = JSON.parse(r.stdout);
+    const list = readCsvFile(j.clearedReportPath);
+    expect(list).toHaveLength(j.cleared);
+    const expected = [...before.entries()]
+      .filter(([k, v]) => v.shelf_qty !== '0' && k !== 'aftermarket|PU|0101-0042' && k !== 'oem|HONDA|17210-KYJ-901')
+      .map(([k, v]) => `${k}|${v.shelf_qty}`)
+      .sort();
+    expect(list.map((x) => `${x.catalog}|${x.brand}|${x.part_number}|${x.old_qty}`).sort()).toEqual(expected);
+    expect(new Set(list.map((x) => `${x.new_qty} ${x.note}`))).toEqual(new Set(['0 cleared: not in the feed']));
+    expect(existsSync(`${j.clearedReportPath}.partial`)).toBe(false);
+  });
+
+  it('a cleared list that cannot be written stops the run before anything changes', async () => {
+    ctx = await setup({ feed: small });
+    const before = await exportCatalog(ctx);
+    // The list's temporary name is taken by a folder, for every millisecond of the run's first
+    // ten seconds (the pinned clock moves): opening it fails in the middle of the clearing.
+    for (let ms = 0; ms < 10_000; ms++) {
+      const stamp = `0${Math.floor(ms / 1000)}-${String(ms % 1000).padStart(3, '0')}Z`;
+      mkdirSync(path.join(ctx.dir, 'reports', `inventory-20261203-1800${stamp}-cleared.csv.partial`), { recursive: true });
+    }
+    const r = await pull(ctx, ['--force']);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('Cannot write the report');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await exportCatalog(ctx)).toEqual(before);
+    expect((await runs(ctx)).map((x) => x.status)).toEqual(['failed']);
+    // The plan's report stays (the failed run points to it); no list of a clearing that did not happen.
+    expect(reports(ctx).filter((f) => f.endsWith('-cleared.csv'))).toEqual([]);
+    expect(reports(ctx).filter((f) => !f.endsWith('.partial'))).toHaveLength(2);
   });
 
   it('without clearing, products missing from the feed keep their quantity', async () => {

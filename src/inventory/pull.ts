@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { gate } from '../schedule/gate.js';
 import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
-import type { Product, StagedFeedItem } from '../store/types.js';
+import { listClearable, type Product, type StagedFeedItem } from '../store/types.js';
 import { redact } from '../util/redact.js';
 import { fromStaged, readFeedItem, toStaged, type FeedItem } from './item.js';
 import { normaliserFor } from '../mappings/normalise.js';
@@ -23,10 +23,11 @@ import {
   type NormalisedCandidates,
   type VendorCount,
 } from './plan.js';
-import { InventoryReportWriter, writeClearedReport } from './report.js';
+import { ClearedList, InventoryReportWriter } from './report.js';
 
 /** Feed items per staging insert, and per planning chunk: memory is bounded by these. */
 const STAGE_BATCH = 5000;
+
 const PLAN_CHUNK = 5000;
 
 export interface PullOptions {
@@ -184,6 +185,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
     const runId = opts.dryRun ? undefined : await store.startRun('inventory', summary.startedAt);
     summary.runId = runId;
     let report: InventoryReportWriter | undefined;
+    let cleared: ClearedList | undefined;
     const stage = await store.openFeedStage();
     try {
       summary.modifiedSince = modifiedSinceFor(config, started);
@@ -266,19 +268,22 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         }
       }
       if (opts.signal?.aborted) throw new RunTimeout('The inventory run hit its deadline before applying; nothing was changed.');
-      if (config.inventory.clearPreviousQuantities) {
-        // List who loses stock before it happens (and in a dry run, who would).
-        const cleared = await writeClearedReport(summary.reportPath, (after) => stage.clearable(after, 10_000), !!opts.dryRun);
-        summary.clearedReportPath = cleared?.path;
-        if (opts.dryRun) summary.cleared = cleared?.count ?? 0;
-      }
-      if (!opts.dryRun) {
+      if (config.inventory.clearPreviousQuantities) cleared = new ClearedList(summary.reportPath, !!opts.dryRun);
+      if (opts.dryRun) {
+        // Who would lose stock; a real run lists them as it clears them.
+        if (cleared) {
+          summary.cleared = await listClearable(stage, cleared);
+          cleared.done();
+        }
+      } else {
         log.progress(`Applying ${summary.matchedProducts} product updates in one transaction`);
-        const res = await stage.apply({ clear: config.inventory.clearPreviousQuantities, at: clock().toISOString() });
+        const res = await stage.apply({ clear: config.inventory.clearPreviousQuantities, at: clock().toISOString(), cleared });
         summary.productsUpdated = res.updated;
         summary.cleared = res.cleared;
         summary.reindexQueued = res.reindexQueued;
       }
+      summary.clearedReportPath = cleared?.path;
+      cleared = undefined; // applied (or a dry run): the list stays whatever happens next
       await stage.close();
       summary.status = summary.counts.invalid > 0 ? 'needs_attention' : 'success';
       finish();
@@ -294,6 +299,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       return summary;
     } catch (caught) {
       await report?.abandon();
+      cleared?.abandon();
       await stage.close().catch(() => undefined);
       let err = caught;
       let interrupted = false;

@@ -1,5 +1,5 @@
-import { CsvReport, reportPath, type Cell } from '../report/csv.js';
-import type { ClearableRow } from '../store/types.js';
+import { CsvFileSync, CsvReport, reportPath, type Cell } from '../report/csv.js';
+import type { ClearedSink } from '../store/types.js';
 import { formatCents } from '../util/money.js';
 import type { PlanRow, VendorCount } from './plan.js';
 
@@ -64,33 +64,42 @@ export class InventoryReportWriter {
   }
 }
 
-/** The products a pull with clearing zeroes (or, in a dry run, would zero): who lost stock, and how much. */
-export async function writeClearedReport(
-  reportPath: string,
-  pages: (afterId: number) => Promise<ClearableRow[]>,
-  dryRun: boolean,
-): Promise<{ path: string; count: number } | undefined> {
-  let after = 0;
-  let count = 0;
-  let csv: CsvReport | undefined;
-  const file = reportPath.replace(/(-DRY-RUN)?\.csv$/, '-cleared$1.csv');
-  const note = dryRun ? 'DRY RUN: would be cleared' : 'cleared: not in the feed';
-  // Up to a row per catalog product: cells go straight from the page to the file.
-  const cells: Cell[] = ['', '', '', 0, 0, note];
-  for (;;) {
-    const rows = await pages(after);
-    if (rows.length === 0) break;
-    csv ??= new CsvReport(file, ['catalog', 'brand', 'part_number', 'old_qty', 'new_qty', 'note']);
-    for (const [, catalog, brand, partNumber, qty] of rows) {
-      cells[0] = catalog;
-      cells[1] = brand;
-      cells[2] = partNumber;
-      cells[3] = qty;
-      if (csv.add(cells)) await csv.flush();
-    }
-    count += rows.length;
-    after = rows[rows.length - 1]![0];
+/**
+ * The products a pull with clearing zeroes (or, in a dry run, would zero): who lost stock,
+ * and how much. Rows come from the store while it clears (FeedStage.apply), so they are
+ * written synchronously; the file appears under its name at done(), before the commit, and
+ * only when there is a row.
+ */
+export class ClearedList implements ClearedSink {
+  readonly file: string;
+  count = 0;
+  path?: string;
+  private csv?: CsvFileSync;
+  private readonly cells: Cell[];
+
+  constructor(reportPath: string, dryRun: boolean) {
+    this.file = reportPath.replace(/(-DRY-RUN)?\.csv$/, '-cleared$1.csv');
+    this.cells = ['', '', '', 0, 0, dryRun ? 'DRY RUN: would be cleared' : 'cleared: not in the feed'];
   }
-  if (!csv) return undefined;
-  return { path: await csv.close(), count };
+
+  row(catalog: string, brand: string, partNumber: string, qty: number): void {
+    this.csv ??= new CsvFileSync(this.file, ['catalog', 'brand', 'part_number', 'old_qty', 'new_qty', 'note']);
+    const c = this.cells;
+    c[0] = catalog;
+    c[1] = brand;
+    c[2] = partNumber;
+    c[3] = qty;
+    this.csv.add(c);
+    this.count++;
+  }
+
+  done(): void {
+    if (this.csv && this.path === undefined) this.path = this.csv.close();
+  }
+
+  /** The run did not complete: no list of a clearing that did not happen. */
+  abandon(): void {
+    this.csv?.abandon();
+    this.path = undefined;
+  }
 }

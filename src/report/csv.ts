@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
@@ -43,6 +43,35 @@ export function csvCell(value: Cell, neutraliseText = true): string {
   return `"${text.replaceAll('"', '""')}"`;
 }
 
+/** One CSV line (CRLF included) of cells in column order. */
+function rowText(cells: readonly Cell[], neutraliseText: boolean): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    if (i > 0) line += ',';
+    line += csvCell(cells[i], neutraliseText);
+  }
+  return `${line}\r\n`;
+}
+
+/** The header line, after the byte-order mark. */
+const headerText = (columns: readonly string[]) => `\uFEFF${columns.map((c) => csvCell(c, false)).join(',')}\r\n`;
+
+function reportWriteError(file: string, err: unknown, flag?: string): StoreError {
+  return flag
+    ? new StoreError(`Cannot write ${file} (${flag}): ${(err as Error).message}`, { hint: `Check that ${flag} names a writable file and that the disk has space.` })
+    : new StoreError(`Cannot write the report ${file}: ${(err as Error).message}`, { hint: 'Check reports.dir and free disk space.' });
+}
+
+function makeReportsFolder(file: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (err) {
+    throw new StoreError(`Cannot create the reports folder ${path.dirname(file)}: ${(err as Error).message}`, {
+      hint: 'Set reports.dir to a writable folder.',
+    });
+  }
+}
+
 /**
  * Writes rows into a CSV file: UTF-8 with a byte-order mark (Excel then shows accented
  * names right), CRLF line ends, formula-looking text neutralised. Rows are gathered into
@@ -60,9 +89,7 @@ export class CsvReport {
   private readonly flag?: string;
 
   private cannotWrite(err: unknown): StoreError {
-    return this.flag
-      ? new StoreError(`Cannot write ${this.file} (${this.flag}): ${(err as Error).message}`, { hint: `Check that ${this.flag} names a writable file and that the disk has space.` })
-      : new StoreError(`Cannot write the report ${this.file}: ${(err as Error).message}`, { hint: 'Check reports.dir and free disk space.' });
+    return reportWriteError(this.file, err, this.flag);
   }
 
   constructor(
@@ -79,13 +106,7 @@ export class CsvReport {
     if (opts.flag) {
       checkOutputFile(opts.flag, file);
     } else {
-      try {
-        mkdirSync(path.dirname(file), { recursive: true });
-      } catch (err) {
-        throw new StoreError(`Cannot create the reports folder ${path.dirname(file)}: ${(err as Error).message}`, {
-          hint: 'Set reports.dir to a writable folder.',
-        });
-      }
+      makeReportsFolder(file);
     }
     this.tmp = `${file}.partial`;
     this.out = (opts.open ?? ((f: string) => createWriteStream(f)))(this.tmp);
@@ -93,7 +114,7 @@ export class CsvReport {
     this.done.catch(() => undefined);
     this.columns = columns;
     this.neutraliseText = opts.neutralise !== false;
-    this.pending = `\uFEFF${columns.map((c) => csvCell(c, false)).join(',')}\r\n`;
+    this.pending = headerText(columns);
   }
 
   /**
@@ -109,12 +130,7 @@ export class CsvReport {
    * rows. Returns true when a batch is full; the caller then awaits flush().
    */
   add(cells: readonly Cell[]): boolean {
-    let line = '';
-    for (let i = 0; i < cells.length; i++) {
-      if (i > 0) line += ',';
-      line += csvCell(cells[i], this.neutraliseText);
-    }
-    this.pending += `${line}\r\n`;
+    this.pending += rowText(cells, this.neutraliseText);
     return this.pending.length >= BATCH_CHARS;
   }
 
@@ -153,6 +169,76 @@ export class CsvReport {
       throw err instanceof StoreError ? err : this.cannotWrite(err);
     }
     return this.file;
+  }
+}
+
+/**
+ * A CsvReport in the reports folder written with synchronous calls, for rows produced inside
+ * a database statement (the cleared list is written by the UPDATE that clears): same text,
+ * same batches, same redaction, same temporary name until close().
+ */
+export class CsvFileSync {
+  private readonly tmp: string;
+  private fd: number | undefined;
+  private pending: string;
+  private closed = false;
+
+  constructor(
+    readonly file: string,
+    columns: readonly string[],
+  ) {
+    makeReportsFolder(file);
+    this.tmp = `${file}.partial`;
+    try {
+      this.fd = openSync(this.tmp, 'w');
+    } catch (err) {
+      throw reportWriteError(file, err);
+    }
+    this.pending = headerText(columns);
+  }
+
+  add(cells: readonly Cell[]): void {
+    this.pending += rowText(cells, true);
+    if (this.pending.length >= BATCH_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    const text = redact(this.pending);
+    this.pending = '';
+    try {
+      writeSync(this.fd!, text);
+    } catch (err) {
+      throw reportWriteError(this.file, err);
+    }
+  }
+
+  /** Write what is left and put the file under its real name. */
+  close(): string {
+    try {
+      this.flush();
+      closeSync(this.fd!);
+      this.fd = undefined;
+      renameSync(this.tmp, this.file);
+      this.closed = true;
+    } catch (err) {
+      this.abandon();
+      throw err instanceof StoreError ? err : reportWriteError(this.file, err);
+    }
+    return this.file;
+  }
+
+  /** Remove the file, under either name (the run that wrote it did not complete). */
+  abandon(): void {
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already unusable
+      }
+      this.fd = undefined;
+    }
+    rmSync(this.tmp, { force: true });
+    if (this.closed) rmSync(this.file, { force: true });
   }
 }
 

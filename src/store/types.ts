@@ -121,6 +121,25 @@ export interface StagedFeedItem {
 /** A product clearing zeroes: [id, catalog, brand, partNumber, old quantity]. */
 export type ClearableRow = [id: number, catalog: string, brand: string, partNumber: string, qty: number];
 
+/** Receives the products a clearing pull zeroes; both calls are synchronous (see FeedStage.apply). */
+export interface ClearedSink {
+  row(catalog: string, brand: string, partNumber: string, qty: number): void;
+  done(): void;
+}
+
+/** Every product clearable() finds, page by page, into a sink (without calling done()). */
+export async function listClearable(stage: Pick<FeedStage, 'clearable'>, sink: ClearedSink): Promise<number> {
+  let after = 0;
+  let count = 0;
+  for (;;) {
+    const rows = await stage.clearable(after, 10_000);
+    if (rows.length === 0) return count;
+    for (const [, catalog, brand, partNumber, qty] of rows) sink.row(catalog, brand, partNumber, qty);
+    count += rows.length;
+    after = rows[rows.length - 1]![0];
+  }
+}
+
 export interface FeedStage {
   /** Forget everything staged (a retried fetch starts clean). */
   reset(): Promise<void>;
@@ -147,7 +166,12 @@ export interface FeedStage {
    * the whole catalog: tuples cost a third less than objects).
    */
   clearable(afterId: number, limit: number): Promise<ClearableRow[]>;
-  /** Apply the staged plan in one transaction: clear (if asked), set, queue for re-index. */
-  apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult>;
+  /**
+   * Apply the staged plan in one transaction: clear (if asked), set, queue for re-index.
+   * With `cleared`, every product the clearing zeroes goes to cleared.row() with its old
+   * quantity, inside the transaction, and cleared.done() is called before the commit: the
+   * list is complete whenever the clearing is.
+   */
+  apply(w: { clear: boolean; at: string; cleared?: ClearedSink }): Promise<InventoryWriteResult>;
   close(): Promise<void>;
 }

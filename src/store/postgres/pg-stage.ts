@@ -4,7 +4,7 @@
  */
 import type { PoolClient } from 'pg';
 import { productFromRow, stagedFromRow } from '../rows.js';
-import { keyString, type ClearableRow, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
+import { keyString, listClearable, type ClearableRow, type ClearedSink, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
 import type { PgStore } from './pg-store.js';
 
 export class PgFeedStage implements FeedStage {
@@ -148,10 +148,13 @@ export class PgFeedStage implements FeedStage {
     return rows;
   }
 
-  async apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult> {
+  async apply(w: { clear: boolean; at: string; cleared?: ClearedSink }): Promise<InventoryWriteResult> {
     await this.c.query('BEGIN');
     try {
+      // The list first, in the same transaction (PostgreSQL has no statement-level hook for it).
+      if (w.clear && w.cleared) await listClearable(this, w.cleared);
       const res = await applyPlanTables(this.s, this.c, w);
+      w.cleared?.done();
       await this.c.query('COMMIT');
       return res;
     } catch (err) {

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { CatalogKind } from '../../config/schema.js';
 import { stagedFromRow, type StagedRow } from '../rows.js';
-import { keyString, type ClearableRow, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
+import { keyString, type ClearableRow, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
 
 type DB = Database.Database;
 type StagedTuple = [number, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
@@ -16,17 +16,28 @@ export function createPlanTables(db: DB): void {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS plan_keep (id INTEGER PRIMARY KEY)');
 }
 
-/** Apply temp.plan_set / temp.plan_keep; the caller holds the transaction. */
-export function applyPlanTables(db: DB, w: { clear: boolean; at: string }): InventoryWriteResult {
+/**
+ * Apply temp.plan_set / temp.plan_keep; the caller holds the transaction. With `cleared`,
+ * the clearing UPDATE hands each row it zeroes to cleared.row() through the SQL function
+ * lizzy_cleared (registered by registerClearedFunction), so the list of cleared products costs
+ * no scan of its own.
+ */
+export function applyPlanTables(db: DB, w: { clear: boolean; at: string; cleared?: ClearedSink }): InventoryWriteResult {
   // Each changed product is marked for re-index in the same statement that changes it.
   let cleared = 0;
   if (w.clear) {
-    cleared = db
-      .prepare(
-        `UPDATE products AS p SET shelf_qty = 0, updated_at = @at, reindex_queued_at = @at
-         WHERE p.shelf_qty <> 0 AND p.id NOT IN (SELECT id FROM temp.plan_set) AND p.id NOT IN (SELECT id FROM temp.plan_keep)`,
-      )
-      .run({ at: w.at }).changes;
+    const zero = w.cleared ? 'lizzy_cleared(p.catalog, p.match_brand, p.part_number, p.shelf_qty)' : '0';
+    clearedSink = w.cleared;
+    try {
+      cleared = db
+        .prepare(
+          `UPDATE products AS p SET shelf_qty = ${zero}, updated_at = @at, reindex_queued_at = @at
+           WHERE p.shelf_qty <> 0 AND p.id NOT IN (SELECT id FROM temp.plan_set) AND p.id NOT IN (SELECT id FROM temp.plan_keep)`,
+        )
+        .run({ at: w.at }).changes;
+    } finally {
+      clearedSink = undefined;
+    }
   }
   const updated = db
     .prepare(
@@ -34,12 +45,29 @@ export function applyPlanTables(db: DB, w: { clear: boolean; at: string }): Inve
        FROM temp.plan_set s WHERE s.id = p.id AND (p.shelf_qty <> s.qty OR (s.price IS NOT NULL AND p.list_price_cents IS NOT s.price))`,
     )
     .run({ at: w.at }).changes;
+  w.cleared?.done();
   return { updated, cleared, reindexQueued: cleared + updated };
+}
+
+/** Where lizzy_cleared sends its rows while a clearing UPDATE runs (one statement at a time: SQLite calls are synchronous). */
+let clearedSink: ClearedSink | undefined;
+
+const withClearedFunction = new WeakSet<DB>();
+
+/** lizzy_cleared(catalog, brand, part_number, qty): hands the row to the current sink and returns 0, the new quantity. */
+function registerClearedFunction(db: DB): void {
+  if (withClearedFunction.has(db)) return;
+  withClearedFunction.add(db);
+  db.function('lizzy_cleared', { deterministic: false, directOnly: true }, (catalog, brand, partNumber, qty) => {
+    clearedSink?.row(catalog as string, brand as string, partNumber as string, qty as number);
+    return 0;
+  });
 }
 
 export class SqliteFeedStage implements FeedStage {
   constructor(private readonly db: DB) {
     db.pragma('temp_store = FILE');
+    registerClearedFunction(db);
     db.exec('DROP TABLE IF EXISTS temp.feed_stage');
     db.exec(`CREATE TEMP TABLE feed_stage (position INTEGER PRIMARY KEY, vendor TEXT, item TEXT, qty INTEGER, price INTEGER,
       price_problem TEXT, invalid TEXT, notes TEXT, earlier TEXT)`);
@@ -231,7 +259,7 @@ export class SqliteFeedStage implements FeedStage {
     return this.clearableStmt.all(afterId, limit);
   }
 
-  async apply(w: { clear: boolean; at: string }): Promise<InventoryWriteResult> {
+  async apply(w: { clear: boolean; at: string; cleared?: ClearedSink }): Promise<InventoryWriteResult> {
     return this.db.transaction(() => applyPlanTables(this.db, w)).immediate();
   }
 
