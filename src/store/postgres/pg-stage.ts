@@ -1,10 +1,11 @@
 /**
- * FeedStage for PostgreSQL: TEMP tables on one dedicated connection, filled with COPY-like
- * bulk inserts (unnest arrays) and applied in one transaction of set-based statements.
+ * FeedStage for PostgreSQL: TEMP tables on one dedicated connection, filled with bulk
+ * inserts (unnest arrays) and applied in one transaction of set-based statements.
  */
 import type { PoolClient } from 'pg';
-import { productFromRow, stagedFromRow } from '../rows.js';
-import { keyString, listClearable, type ClearableRow, type ClearedSink, type FeedStage, type InventoryWriteResult, type Product, type StagedFeedItem } from '../types.js';
+import type { CatalogKind } from '../../config/schema.js';
+import { stagedFromRow } from '../rows.js';
+import { keyString, type ClearableRow, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
 import type { PgStore } from './pg-store.js';
 
 export class PgFeedStage implements FeedStage {
@@ -25,6 +26,9 @@ export class PgFeedStage implements FeedStage {
       await c.query('CREATE TEMP TABLE vmap (vendor text NOT NULL, catalog text NOT NULL, brand text NOT NULL)');
       await c.query('CREATE TEMP TABLE plan_set (id bigint PRIMARY KEY, qty integer NOT NULL, price bigint)');
       await c.query('CREATE TEMP TABLE plan_keep (id bigint PRIMARY KEY)');
+      // The plan as it is made, in feed order (seq); planSize() sorts it into plan_set / plan_keep.
+      await c.query('DROP TABLE IF EXISTS pg_temp.plan_log');
+      await c.query('CREATE TEMP TABLE plan_log (seq bigint NOT NULL, id bigint NOT NULL, qty integer, price bigint, keep boolean NOT NULL)');
     } catch (err) {
       c.release();
       throw err;
@@ -35,9 +39,11 @@ export class PgFeedStage implements FeedStage {
   private indexed = false;
 
   async reset(): Promise<void> {
-    await this.c.query('TRUNCATE feed_stage, plan_set, plan_keep');
+    await this.c.query('TRUNCATE feed_stage, plan_set, plan_keep, plan_log');
     await this.c.query('DROP INDEX IF EXISTS pg_temp.feed_stage_key');
+    await this.c.query('DROP TABLE IF EXISTS pg_temp.feed_match');
     this.indexed = false;
+    this.matched = false;
   }
 
   async add(items: StagedFeedItem[]): Promise<void> {
@@ -67,33 +73,64 @@ export class PgFeedStage implements FeedStage {
 
   async dedupe(): Promise<number> {
     await this.index();
-    const later = 'EXISTS (SELECT 1 FROM feed_stage g WHERE g.vendor = f.vendor AND g.item = f.item AND g.position > f.position)';
+    // The repeated (vendor, item) pairs first, in one pass; then only their rows are touched
+    // (a correlated search per feed row was most of a 1M-item pull's de-duplication).
+    await this.c.query(`DROP TABLE IF EXISTS pg_temp.feed_dup`);
+    await this.c.query(
+      `CREATE TEMP TABLE feed_dup AS SELECT vendor, item, max(position) AS last FROM feed_stage
+       WHERE vendor <> '' AND item <> '' GROUP BY vendor, item HAVING count(*) > 1`,
+    );
     await this.c.query(
       `UPDATE feed_stage AS f SET earlier =
          (SELECT string_agg(g.position || ':' || coalesce(g.qty::text, ''), ',' ORDER BY g.position) FROM feed_stage g
-           WHERE g.vendor = f.vendor AND g.item = f.item AND g.position < f.position)
-       WHERE f.vendor <> '' AND f.item <> '' AND NOT ${later}
-         AND EXISTS (SELECT 1 FROM feed_stage g WHERE g.vendor = f.vendor AND g.item = f.item AND g.position < f.position)`,
+           WHERE g.vendor = d.vendor AND g.item = d.item AND g.position < d.last)
+       FROM feed_dup d WHERE f.position = d.last`,
     );
-    const r = await this.c.query(`DELETE FROM feed_stage AS f WHERE f.vendor <> '' AND f.item <> '' AND ${later}`);
+    const r = await this.c.query(
+      `DELETE FROM feed_stage AS f USING feed_dup d WHERE f.vendor = d.vendor AND f.item = d.item AND f.position < d.last`,
+    );
+    await this.c.query('DROP TABLE feed_dup');
     return r.rowCount ?? 0;
   }
 
   async setMappings(rows: Array<{ vendor: string; catalog: string; brand: string }>): Promise<void> {
     await this.c.query('TRUNCATE vmap');
+    this.matched = false; // matches are found again for the new mappings
     if (rows.length === 0) return;
     await this.c.query('INSERT INTO vmap SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [rows.map((r) => r.vendor), rows.map((r) => r.catalog), rows.map((r) => r.brand)]);
   }
 
-  async lookup(fromPosition: number, toPosition: number): Promise<Map<string, Product>> {
-    const { rows } = await this.c.query(
-      `SELECT p.* FROM feed_stage f JOIN vmap m ON m.vendor = f.vendor
-       JOIN ${this.s.t('products')} p ON p.catalog = m.catalog AND p.match_brand = m.brand AND p.part_number = f.item
-       WHERE f.position BETWEEN $1 AND $2`,
-      [fromPosition, toPosition],
+  private matched = false;
+
+  /**
+   * Every exact match of the staged feed in one join, kept by feed position: PostgreSQL
+   * picks a hash or merge join once, instead of a nested loop per chunk of 5,000.
+   */
+  private async buildMatches(): Promise<void> {
+    await this.index();
+    await this.c.query('DROP TABLE IF EXISTS pg_temp.feed_match');
+    await this.c.query(
+      `CREATE TEMP TABLE feed_match AS
+       SELECT f.position, p.id, p.catalog, p.match_brand AS brand, p.part_number, p.list_price_cents, p.shelf_qty
+       FROM feed_stage f JOIN vmap m ON m.vendor = f.vendor
+       JOIN ${this.s.t('products')} p ON p.catalog = m.catalog AND p.match_brand = m.brand AND p.part_number = f.item`,
     );
-    const out = new Map<string, Product>();
-    for (const r of rows) out.set(keyString({ catalog: r.catalog, brand: r.match_brand, partNumber: r.part_number }), productFromRow(r));
+    await this.c.query('CREATE INDEX feed_match_position ON feed_match (position)');
+    await this.c.query('ANALYZE feed_match');
+    this.matched = true;
+  }
+
+  async lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>> {
+    if (!this.matched) await this.buildMatches();
+    const { rows } = await this.c.query<[number, CatalogKind, string, string, number | null, number]>({
+      text: 'SELECT id, catalog, brand, part_number, list_price_cents, shelf_qty FROM feed_match WHERE position BETWEEN $1 AND $2',
+      values: [fromPosition, toPosition],
+      rowMode: 'array',
+    });
+    const out = new Map<string, ProductState>();
+    for (const [id, catalog, brand, partNumber, listPriceCents, shelfQty] of rows) {
+      out.set(keyString({ catalog, brand, partNumber }), { id, partNumber, listPriceCents, shelfQty });
+    }
     return out;
   }
 
@@ -116,18 +153,39 @@ export class PgFeedStage implements FeedStage {
     return rows[0].n;
   }
 
+  private seq = 0;
+
   async addPlan(sets: Array<{ productId: number; qty: number; priceCents?: number }>, protectedIds: number[]): Promise<void> {
-    if (sets.length > 0) {
-      await this.c.query(
-        `INSERT INTO plan_set (id, qty, price) SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[])
-         ON CONFLICT (id) DO UPDATE SET qty = excluded.qty, price = excluded.price`,
-        [sets.map((x) => x.productId), sets.map((x) => x.qty), sets.map((x) => x.priceCents ?? null)],
-      );
+    // Appended in feed order and sorted once in planSize(): an upsert per batch into the
+    // keyed plan_set cost more than the sort.
+    const seq: number[] = [];
+    const ids: number[] = [];
+    const qty: Array<number | null> = [];
+    const price: Array<number | null> = [];
+    const keep: boolean[] = [];
+    for (const x of sets) {
+      seq.push(this.seq++);
+      ids.push(x.productId);
+      qty.push(x.qty);
+      price.push(x.priceCents ?? null);
+      keep.push(false);
     }
-    if (protectedIds.length > 0) await this.c.query('INSERT INTO plan_keep (id) SELECT DISTINCT unnest($1::bigint[]) ON CONFLICT DO NOTHING', [protectedIds]);
+    for (const id of protectedIds) {
+      seq.push(this.seq++);
+      ids.push(id);
+      qty.push(null);
+      price.push(null);
+      keep.push(true);
+    }
+    if (ids.length === 0) return;
+    await this.c.query('INSERT INTO plan_log SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[], $5::boolean[])', [seq, ids, qty, price, keep]);
   }
 
   async planSize(): Promise<number> {
+    // For a product set twice, the later set (higher seq) wins, as in the planner.
+    await this.c.query('INSERT INTO plan_set (id, qty, price) SELECT DISTINCT ON (id) id, qty, price FROM plan_log WHERE NOT keep ORDER BY id, seq DESC');
+    await this.c.query('INSERT INTO plan_keep (id) SELECT DISTINCT id FROM plan_log WHERE keep ON CONFLICT DO NOTHING');
+    await this.c.query('TRUNCATE plan_log');
     // Planning is over: give the planner the plan tables' real sizes. Without statistics it
     // guessed them small and scanned the whole plan for every page of the cleared list (a
     // 1M-item feed's pull took over an hour).
@@ -151,8 +209,9 @@ export class PgFeedStage implements FeedStage {
   async apply(w: { clear: boolean; at: string; cleared?: ClearedSink }): Promise<InventoryWriteResult> {
     await this.c.query('BEGIN');
     try {
-      // The list first, in the same transaction (PostgreSQL has no statement-level hook for it).
-      if (w.clear && w.cleared) await listClearable(this, w.cleared);
+      // The list first, in the same transaction (PostgreSQL has no statement-level hook for
+      // it), through one cursor: one plan for the whole list instead of one per page.
+      if (w.clear && w.cleared) await this.listCleared(w.cleared);
       const res = await applyPlanTables(this.s, this.c, w);
       w.cleared?.done();
       await this.c.query('COMMIT');
@@ -163,9 +222,24 @@ export class PgFeedStage implements FeedStage {
     }
   }
 
+  private async listCleared(sink: ClearedSink): Promise<void> {
+    await this.c.query(
+      `DECLARE cleared_list NO SCROLL CURSOR FOR
+       SELECT p.catalog, p.match_brand, p.part_number, p.shelf_qty FROM ${this.s.t('products')} p
+       WHERE p.shelf_qty <> 0 AND NOT EXISTS (SELECT 1 FROM plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM plan_keep k WHERE k.id = p.id)
+       ORDER BY p.id`,
+    );
+    for (;;) {
+      const { rows } = await this.c.query<[string, string, string, number]>({ text: 'FETCH FORWARD 10000 FROM cleared_list', rowMode: 'array' });
+      if (rows.length === 0) break;
+      for (const [catalog, brand, partNumber, qty] of rows) sink.row(catalog, brand, partNumber, qty);
+    }
+    await this.c.query('CLOSE cleared_list');
+  }
+
   async close(): Promise<void> {
     try {
-      await this.c.query('DROP TABLE IF EXISTS pg_temp.feed_stage, pg_temp.plan_set, pg_temp.plan_keep, pg_temp.vmap');
+      await this.c.query('DROP TABLE IF EXISTS pg_temp.feed_stage, pg_temp.plan_set, pg_temp.plan_keep, pg_temp.plan_log, pg_temp.vmap, pg_temp.feed_match');
     } finally {
       this.c.release();
     }
