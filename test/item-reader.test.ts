@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFeedItem } from '../src/inventory/item.js';
-import { formatCents, parseCents } from '../src/util/money.js';
+import { formatCents, hasFractionOfCent, parseCents } from '../src/util/money.js';
 
 describe('money', () => {
   it('reads amounts as integer cents without floating-point error', () => {
@@ -24,6 +24,39 @@ describe('money', () => {
     expect(parseCents('12,345,678')).toBe(1234567800);
     expect(parseCents(1e300)).toBeUndefined();
     expect(parseCents('1' + '0'.repeat(30))).toBeUndefined();
+  });
+
+  // parseCents and hasFractionOfCent have fast paths for 12.95 and "12.95" (a price per feed
+  // item and per catalog row); they must agree with the exact reading everywhere.
+  it('the fast paths agree with the exact reading: every cent to $2,000, half-cents, signs, big and odd numbers', () => {
+    const wrong: string[] = [];
+    for (let i = 0; i <= 200_000; i++) {
+      const text = formatCents(i);
+      if (parseCents(i / 100) !== i) wrong.push(`${i / 100}`);
+      if (parseCents(text) !== i) wrong.push(JSON.stringify(text));
+      if (parseCents(-i / 100) !== (i === 0 ? 0 : -i)) wrong.push(`${-i / 100}`);
+      if (hasFractionOfCent(i / 100) || hasFractionOfCent(text)) wrong.push(`fraction ${text}`);
+      // Three decimals: never the fast path, rounded half up.
+      const three = Number(`${text}5`);
+      if (parseCents(three) !== i + 1 || parseCents(`${text}5`) !== i + 1 || !hasFractionOfCent(three)) wrong.push(`${text}5`);
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+    expect(Object.is(parseCents(-0), 0)).toBe(true);
+    expect(parseCents(1.005)).toBe(101);
+    expect(parseCents('1.005')).toBe(101);
+    expect(parseCents(1.004)).toBe(100);
+    expect(parseCents(2.675)).toBe(268);
+    expect(parseCents(12.9500000001)).toBe(1295);
+    expect(parseCents(123456789.12)).toBe(12345678912);
+    expect(parseCents(1234567890.12)).toBe(123456789012);
+    expect(parseCents('123456789012.34')).toBe(12345678901234);
+    expect(parseCents(' 12.95')).toBe(1295);
+    expect(parseCents('$12.95')).toBe(1295);
+    expect(parseCents('12.95 ')).toBe(1295);
+    expect(hasFractionOfCent(1.005)).toBe(true);
+    expect(hasFractionOfCent('12.995')).toBe(true);
+    expect(hasFractionOfCent('12.950')).toBe(false);
+    expect(hasFractionOfCent(12.9500000001)).toBe(true);
   });
 
   it('writes cents', () => {

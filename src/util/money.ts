@@ -1,6 +1,21 @@
 /** Money is integer cents inside; these read and write it without floating-point sums. */
 
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?$/;
+/** "12.95": digits, a point, two digits. */
+const PLAIN = /^\d{1,12}\.\d\d$/;
+
+/**
+ * A number with at most two decimals (12.95, 3, -0.5) as its cents; undefined for anything
+ * else (12.995, 12.9500000001, 1e21), which the string reading handles. value * 100 of such
+ * a number is a whole number give or take a few units in its last binary place (2^-48 of it
+ * allows 16); any digit past the second decimal that a double can hold puts it further away.
+ */
+function wholeCents(value: number): number | undefined {
+  if (!(Math.abs(value) < 1e9)) return undefined;
+  const x = value * 100;
+  const c = Math.round(x);
+  return Math.abs(x - c) <= Math.abs(x) * 2 ** -48 ? c + 0 : undefined;
+}
 /** Digits grouped by thousands: 1,299 or 1,299.00 (with an optional sign). */
 export const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
 
@@ -9,6 +24,14 @@ export const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
  * past the second decimal. Returns undefined when it is not an amount.
  */
 export function parseCents(value: unknown): number | undefined {
+  // Fast paths for the common shapes (a feed or catalog has a price per row); both give what
+  // the general reading below gives.
+  if (typeof value === 'number') {
+    const c = wholeCents(value);
+    if (c !== undefined) return c;
+  } else if (typeof value === 'string' && PLAIN.test(value)) {
+    return Number(value.slice(0, -3)) * 100 + Number(value.slice(-2));
+  }
   let s: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
@@ -39,6 +62,7 @@ export function parseCents(value: unknown): number | undefined {
 
 /** Does this amount carry fractions of a cent ("12.995"; "12.9500" does not)? */
 export function hasFractionOfCent(value: unknown): boolean {
+  if (typeof value === 'number' ? wholeCents(value) !== undefined : typeof value === 'string' && PLAIN.test(value)) return false;
   const s = typeof value === 'number' ? (Number.isFinite(value) ? value.toFixed(10) : '') : typeof value === 'string' ? value.trim() : '';
   const m = /\.\d{2}(\d+)$/.exec(s.replace(/,/g, ''));
   return !!m && /[1-9]/.test(m[1]!);
