@@ -537,6 +537,29 @@ describe('catalog import and export', () => {
     ]);
   });
 
+  // The import stages 100 rows per statement and finds repeated keys with one GROUP BY: a
+  // file of 250 rows (two full statements and 50 single rows) with keys repeated across them.
+  it('a key repeated in the file: the last row wins, and every row lands across the batched inserts', async () => {
+    const csv = path.join(t.dir, 'rep.csv');
+    const lines = ['catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty'];
+    for (let i = 0; i < 250; i++) {
+      const part = i % 50 === 7 ? 'REPEATED' : `P-${String(i).padStart(4, '0')}`;
+      lines.push(`aftermarket,PU,Moose,${part},Row ${i},${(i + 1).toFixed(2)},${i}`);
+    }
+    writeFileSync(csv, lines.join('\n'));
+    const r = await runCli(['--config', config, '--json', 'catalog', 'import', csv]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 250, inserted: 246, updated: 0, unchanged: 0, duplicatesInFile: 4 });
+    const out = path.join(t.dir, 'out.csv');
+    expect((await runCli(['--config', config, 'catalog', 'export', '--out', out])).code).toBe(0);
+    const rows = readCsvFile(out);
+    expect(rows).toHaveLength(246);
+    // Rows 7, 57, 107, 157, 207 share a key: row 207 wins.
+    expect(rows.find((x) => x.part_number === 'REPEATED')).toMatchObject({ description: 'Row 207', list_price: '208.00', shelf_qty: '207' });
+    expect(rows.find((x) => x.part_number === 'P-0249')).toMatchObject({ description: 'Row 249', list_price: '250.00', shelf_qty: '249' });
+    expect(rows.find((x) => x.part_number === 'P-0000')).toMatchObject({ description: 'Row 0', list_price: '1.00', shelf_qty: '0' });
+  });
+
   it('an inch mark in a description does not swallow the rows after it', async () => {
     const csv = path.join(t.dir, 'cat.csv');
     writeFileSync(
