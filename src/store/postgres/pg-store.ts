@@ -159,11 +159,12 @@ export class PgStore implements Store {
           list.map((r) => r.shelfQty),
         ]);
       }
-      await c.query('CREATE INDEX ON cat_in (catalog, brand, part, ord)');
       await c.query('ANALYZE cat_in');
-      // A key repeated in the file: the later row wins.
+      // A key repeated in the file: the later row wins. The repeated keys come from one
+      // aggregate (no index to build for a search per row); only their earlier rows go.
       const dup = await c.query(
-        'DELETE FROM cat_in a WHERE EXISTS (SELECT 1 FROM cat_in b WHERE b.catalog = a.catalog AND b.brand = a.brand AND b.part = a.part AND b.ord > a.ord)',
+        `DELETE FROM cat_in a USING (SELECT catalog, brand, part, max(ord) AS last FROM cat_in GROUP BY catalog, brand, part HAVING count(*) > 1) d
+         WHERE a.catalog = d.catalog AND a.brand = d.brand AND a.part = d.part AND a.ord < d.last`,
       );
       const duplicates = dup.rowCount ?? 0;
       await c.query(`INSERT INTO ${this.t('distributors')} (abbreviation) SELECT DISTINCT distributor FROM cat_in WHERE distributor IS NOT NULL ON CONFLICT DO NOTHING`);
