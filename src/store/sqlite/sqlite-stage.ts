@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { CatalogKind } from '../../config/schema.js';
 import { stagedFromRow, type StagedRow } from '../rows.js';
+import { insertMany } from './insert-many.js';
 import { keyString, type ClearableRow, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
 
 type DB = Database.Database;
@@ -90,37 +91,12 @@ export class SqliteFeedStage implements FeedStage {
     this.lookupStmt = undefined;
   }
 
-  private insertStmts = new Map<number, Database.Statement<unknown[]>>();
-
-  /** INSERT of `rows` feed rows at once: one call per 100 rows instead of one per row. */
-  private insertOf(rows: number): Database.Statement<unknown[]> {
-    let st = this.insertStmts.get(rows);
-    if (!st) {
-      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-      st = this.db.prepare(`INSERT INTO temp.feed_stage (position, vendor, item, qty, price, price_problem, invalid, notes) VALUES ${values}`);
-      this.insertStmts.set(rows, st);
-    }
-    return st;
-  }
-
   async add(items: StagedFeedItem[]): Promise<void> {
-    const ROWS = 100;
-    const params: unknown[] = [];
-    const push = (it: StagedFeedItem) =>
-      params.push(it.position, it.vendor, it.itemNumber, it.quantity, it.priceCents, it.priceProblem, it.invalid, it.notes.length ? JSON.stringify(it.notes) : null);
-    this.db.transaction(() => {
-      let i = 0;
-      for (; i + ROWS <= items.length; i += ROWS) {
-        params.length = 0;
-        for (let k = i; k < i + ROWS; k++) push(items[k]!);
-        this.insertOf(ROWS).run(params);
-      }
-      for (; i < items.length; i++) {
-        params.length = 0;
-        push(items[i]!);
-        this.insertOf(1).run(params);
-      }
-    })();
+    this.db.transaction(() =>
+      insertMany(this.db, 'temp.feed_stage (position, vendor, item, qty, price, price_problem, invalid, notes)', 8, items, (it, out) =>
+        out.push(it.position, it.vendor, it.itemNumber, it.quantity, it.priceCents, it.priceProblem, it.invalid, it.notes.length ? JSON.stringify(it.notes) : null),
+      ),
+    )();
   }
 
   private index(): void {

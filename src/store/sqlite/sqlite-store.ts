@@ -19,6 +19,7 @@ import {
   type RunStatus,
 } from '../types.js';
 import { productFromRow, type ProductRow } from '../rows.js';
+import { insertMany } from './insert-many.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { applyPlanTables, createPlanTables, SqliteFeedStage } from './sqlite-stage.js';
 import * as catalogQueries from './sqlite-catalog-queries.js';
@@ -100,26 +101,11 @@ export class SqliteStore implements Store {
       db.exec(`CREATE TEMP TABLE cat_in (
         catalog TEXT NOT NULL, distributor TEXT, manufacturer TEXT, brand TEXT NOT NULL, part TEXT NOT NULL,
         description TEXT, price INTEGER, qty INTEGER)`);
-      // 100 rows per INSERT: one call into SQLite per row was a quarter of the import.
-      const ROWS = 100;
-      const insertOf = (n: number) => db.prepare(`INSERT INTO temp.cat_in VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
-      const many = insertOf(ROWS);
-      const one = insertOf(1);
-      const params: unknown[] = [];
-      const push = (r: CatalogRow) => params.push(r.catalog, r.distributor, r.manufacturer, brandOf(r), r.partNumber, r.description, r.listPriceCents, r.shelfQty);
       let rows = 0;
       for await (const batch of batches) {
-        let i = 0;
-        for (; i + ROWS <= batch.length; i += ROWS) {
-          params.length = 0;
-          for (let k = i; k < i + ROWS; k++) push(batch[k]!);
-          many.run(params);
-        }
-        for (; i < batch.length; i++) {
-          params.length = 0;
-          push(batch[i]!);
-          one.run(params);
-        }
+        insertMany(db, 'temp.cat_in', 8, batch, (r, out) =>
+          out.push(r.catalog, r.distributor, r.manufacturer, brandOf(r), r.partNumber, r.description, r.listPriceCents, r.shelfQty),
+        );
         rows += batch.length;
       }
       // An index built once after loading is cheaper than one maintained row by row.
