@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { gate } from '../schedule/gate.js';
 import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
-import { listClearable, type Product, type StagedFeedItem } from '../store/types.js';
+import type { Product, StagedFeedItem } from '../store/types.js';
 import { redact } from '../util/redact.js';
 import { fromStaged, readFeedItem, toStaged, type FeedItem } from './item.js';
 import { normaliserFor } from '../mappings/normalise.js';
@@ -27,7 +27,6 @@ import { ClearedList, InventoryReportWriter } from './report.js';
 
 /** Feed items per staging insert, and per planning chunk: memory is bounded by these. */
 const STAGE_BATCH = 5000;
-
 const PLAN_CHUNK = 5000;
 
 export interface PullOptions {
@@ -272,7 +271,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       if (opts.dryRun) {
         // Who would lose stock; a real run lists them as it clears them.
         if (cleared) {
-          summary.cleared = await listClearable(stage, cleared);
+          summary.cleared = await stage.listCleared(cleared);
           cleared.done();
         }
       } else {

@@ -72,7 +72,6 @@ export class InventoryReportWriter {
  */
 export class ClearedList implements ClearedSink {
   readonly file: string;
-  count = 0;
   path?: string;
   private csv?: CsvFileSync;
   private readonly cells: Cell[];
@@ -90,7 +89,6 @@ export class ClearedList implements ClearedSink {
     c[2] = partNumber;
     c[3] = qty;
     this.csv.add(c);
-    this.count++;
   }
 
   done(): void {

@@ -118,26 +118,10 @@ export interface StagedFeedItem {
  * chunks, and the plan is staged the same way before one transaction applies it.
  * Nothing staged is visible to other connections or survives close(); a dry run stays dry.
  */
-/** A product clearing zeroes: [id, catalog, brand, partNumber, old quantity]. */
-export type ClearableRow = [id: number, catalog: string, brand: string, partNumber: string, qty: number];
-
 /** Receives the products a clearing pull zeroes; both calls are synchronous (see FeedStage.apply). */
 export interface ClearedSink {
   row(catalog: string, brand: string, partNumber: string, qty: number): void;
   done(): void;
-}
-
-/** Every product clearable() finds, page by page, into a sink (without calling done()). */
-export async function listClearable(stage: Pick<FeedStage, 'clearable'>, sink: ClearedSink): Promise<number> {
-  let after = 0;
-  let count = 0;
-  for (;;) {
-    const rows = await stage.clearable(after, 10_000);
-    if (rows.length === 0) return count;
-    for (const [, catalog, brand, partNumber, qty] of rows) sink.row(catalog, brand, partNumber, qty);
-    count += rows.length;
-    after = rows[rows.length - 1]![0];
-  }
 }
 
 export interface FeedStage {
@@ -161,11 +145,10 @@ export interface FeedStage {
   /** Products the plan sets; called once, after the last addPlan (a store may analyse its plan tables here). */
   planSize(): Promise<number>;
   /**
-   * With clearing on: the in-stock products the plan neither sets nor protects, by id, a page
-   * at a time, as [id, catalog, brand, partNumber, qty] tuples (a clearing pull lists up to
-   * the whole catalog: tuples cost a third less than objects).
+   * With clearing on: every in-stock product the plan neither sets nor protects, in id order,
+   * to sink.row() (done() is the caller's); returns how many. For a dry run's list.
    */
-  clearable(afterId: number, limit: number): Promise<ClearableRow[]>;
+  listCleared(sink: ClearedSink): Promise<number>;
   /**
    * Apply the staged plan in one transaction: clear (if asked), set, queue for re-index.
    * With `cleared`, every product the clearing zeroes goes to cleared.row() with its old

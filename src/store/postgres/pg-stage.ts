@@ -5,7 +5,7 @@
 import type { PoolClient } from 'pg';
 import type { CatalogKind } from '../../config/schema.js';
 import { stagedFromRow } from '../rows.js';
-import { keyString, type ClearableRow, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
+import { keyString, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
 import type { PgStore } from './pg-store.js';
 
 export class PgFeedStage implements FeedStage {
@@ -194,16 +194,13 @@ export class PgFeedStage implements FeedStage {
     return rows[0].n;
   }
 
-  async clearable(afterId: number, limit: number): Promise<ClearableRow[]> {
-    const { rows } = await this.c.query<ClearableRow>({
-      text: `SELECT p.id, p.catalog, p.match_brand, p.part_number, p.shelf_qty FROM ${this.s.t('products')} p
-       WHERE p.id > $1 AND p.shelf_qty <> 0
-         AND NOT EXISTS (SELECT 1 FROM plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM plan_keep k WHERE k.id = p.id)
-       ORDER BY p.id LIMIT $2`,
-      values: [afterId, limit],
-      rowMode: 'array',
-    });
-    return rows;
+  async listCleared(sink: ClearedSink): Promise<number> {
+    await this.c.query('BEGIN READ ONLY');
+    try {
+      return await this.cursorCleared(sink);
+    } finally {
+      await this.c.query('COMMIT').catch(() => undefined);
+    }
   }
 
   async apply(w: { clear: boolean; at: string; cleared?: ClearedSink }): Promise<InventoryWriteResult> {
@@ -211,7 +208,7 @@ export class PgFeedStage implements FeedStage {
     try {
       // The list first, in the same transaction (PostgreSQL has no statement-level hook for
       // it), through one cursor: one plan for the whole list instead of one per page.
-      if (w.clear && w.cleared) await this.listCleared(w.cleared);
+      if (w.clear && w.cleared) await this.cursorCleared(w.cleared);
       const res = await applyPlanTables(this.s, this.c, w);
       w.cleared?.done();
       await this.c.query('COMMIT');
@@ -222,7 +219,9 @@ export class PgFeedStage implements FeedStage {
     }
   }
 
-  private async listCleared(sink: ClearedSink): Promise<void> {
+  /** The cleared list through one cursor (one plan for the whole list); the caller holds the transaction. */
+  private async cursorCleared(sink: ClearedSink): Promise<number> {
+    let count = 0;
     await this.c.query(
       `DECLARE cleared_list NO SCROLL CURSOR FOR
        SELECT p.catalog, p.match_brand, p.part_number, p.shelf_qty FROM ${this.s.t('products')} p
@@ -233,8 +232,10 @@ export class PgFeedStage implements FeedStage {
       const { rows } = await this.c.query<[string, string, string, number]>({ text: 'FETCH FORWARD 10000 FROM cleared_list', rowMode: 'array' });
       if (rows.length === 0) break;
       for (const [catalog, brand, partNumber, qty] of rows) sink.row(catalog, brand, partNumber, qty);
+      count += rows.length;
     }
     await this.c.query('CLOSE cleared_list');
+    return count;
   }
 
   async close(): Promise<void> {

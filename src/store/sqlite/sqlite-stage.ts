@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { CatalogKind } from '../../config/schema.js';
 import { stagedFromRow, type StagedRow } from '../rows.js';
 import { insertMany } from './insert-many.js';
-import { keyString, type ClearableRow, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
+import { keyString, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
 
 type DB = Database.Database;
 type StagedTuple = [number, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
@@ -221,18 +221,25 @@ export class SqliteFeedStage implements FeedStage {
     return (this.db.prepare('SELECT count(*) AS n FROM temp.plan_set').get() as { n: number }).n;
   }
 
-  private clearableStmt?: Database.Statement<[number, number], ClearableRow>;
-
-  async clearable(afterId: number, limit: number): Promise<ClearableRow[]> {
-    this.clearableStmt ??= this.db
-      .prepare<[number, number], ClearableRow>(
+  async listCleared(sink: ClearedSink): Promise<number> {
+    // Pages of raw tuples (a clearing pull can list the whole catalog; objects cost a third more).
+    const page = this.db
+      .prepare<[number, number], [number, string, string, string, number]>(
         `SELECT p.id, p.catalog, p.match_brand, p.part_number, p.shelf_qty FROM products p
          WHERE p.id > ? AND p.shelf_qty <> 0
            AND NOT EXISTS (SELECT 1 FROM temp.plan_set s WHERE s.id = p.id) AND NOT EXISTS (SELECT 1 FROM temp.plan_keep k WHERE k.id = p.id)
          ORDER BY p.id LIMIT ?`,
       )
       .raw();
-    return this.clearableStmt.all(afterId, limit);
+    let after = 0;
+    let count = 0;
+    for (;;) {
+      const rows = page.all(after, 10_000);
+      if (rows.length === 0) return count;
+      for (const [, catalog, brand, partNumber, qty] of rows) sink.row(catalog, brand, partNumber, qty);
+      count += rows.length;
+      after = rows[rows.length - 1]![0];
+    }
   }
 
   async apply(w: { clear: boolean; at: string; cleared?: ClearedSink }): Promise<InventoryWriteResult> {
