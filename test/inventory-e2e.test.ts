@@ -322,6 +322,28 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     expect(reports(ctx).filter((f) => !f.endsWith('.partial'))).toHaveLength(2);
   });
 
+  // Found by a break-it pass: the same mapping row twice in the config crashed the SQLite pull
+  // (a UNIQUE failure in the match table) and could double a match on PostgreSQL.
+  it('a mapping row repeated in the config is used once: one report row per item, the quantity applied once', async () => {
+    ctx = await setup({ feed: small, clear: false, vendorsYaml: `${DEFAULT_VENDORS}
+  - vendor: PARTS UNLIMITED
+    catalog: aftermarket
+    distributor: PU
+    usePricing: false
+  - vendor: HONDA
+    catalog: oem
+    manufacturer: HONDA
+    usePricing: false` });
+    const r = await pull(ctx, ['--json']);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code, r.stderr).toBe(1); // the invalid item
+    const j = JSON.parse(r.stdout);
+    expect(j.counts).toMatchObject({ updated: 1, invalid: 1, unrecognized_vendor: 1 });
+    const rep = readCsvFile(j.reportPath);
+    expect(rep.filter((x) => x.item_number === '0101-0042')).toHaveLength(1);
+    expect((await exportCatalog(ctx)).get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('9');
+  });
+
   it('without clearing, products missing from the feed keep their quantity', async () => {
     ctx = await setup({ feed: small, clear: false });
     const before = await exportCatalog(ctx);

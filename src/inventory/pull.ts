@@ -216,8 +216,9 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       log.progress(`Planning ${summary.feedItems} feed items against the catalog`);
       summary.duplicates = await stage.dedupe();
       const byVendor = indexMappings(config.vendors);
+      // The rows the planner uses: a row repeated in the config counts once (the first).
       await stage.setMappings(
-        config.vendors.filter((m) => !m.partNumbers).map((m) => ({ vendor: m.vendor, catalog: m.catalog, brand: productKeyFor(m, '').brand })),
+        [...byVendor.values()].flat().filter((m) => !m.partNumbers).map((m) => ({ vendor: m.vendor, catalog: m.catalog, brand: productKeyFor(m, '').brand })),
       );
       report = new InventoryReportWriter(config.reports.dir, started, !!opts.dryRun);
       const unrecognized = new Map<string, VendorCount>();

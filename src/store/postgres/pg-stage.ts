@@ -23,7 +23,7 @@ export class PgFeedStage implements FeedStage {
            price_problem text, invalid text, notes text, earlier text)`,
       );
       await c.query('DROP TABLE IF EXISTS pg_temp.vmap');
-      await c.query('CREATE TEMP TABLE vmap (vendor text NOT NULL, catalog text NOT NULL, brand text NOT NULL)');
+      await c.query('CREATE TEMP TABLE vmap (vendor text NOT NULL, catalog text NOT NULL, brand text NOT NULL, PRIMARY KEY (vendor, catalog, brand))');
       await c.query('CREATE TEMP TABLE plan_set (id bigint PRIMARY KEY, qty integer NOT NULL, price bigint)');
       await c.query('CREATE TEMP TABLE plan_keep (id bigint PRIMARY KEY)');
       // The plan as it is made, in feed order (seq); planSize() sorts it into plan_set / plan_keep.
@@ -97,7 +97,7 @@ export class PgFeedStage implements FeedStage {
     await this.c.query('TRUNCATE vmap');
     this.matched = false; // matches are found again for the new mappings
     if (rows.length === 0) return;
-    await this.c.query('INSERT INTO vmap SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [rows.map((r) => r.vendor), rows.map((r) => r.catalog), rows.map((r) => r.brand)]);
+    await this.c.query('INSERT INTO vmap SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING', [rows.map((r) => r.vendor), rows.map((r) => r.catalog), rows.map((r) => r.brand)]);
   }
 
   private matched = false;

@@ -73,8 +73,8 @@ export class SqliteFeedStage implements FeedStage {
     db.exec(`CREATE TEMP TABLE feed_stage (position INTEGER PRIMARY KEY, vendor TEXT, item TEXT, qty INTEGER, price INTEGER,
       price_problem TEXT, invalid TEXT, notes TEXT, earlier TEXT)`);
     db.exec('DROP TABLE IF EXISTS temp.vmap');
-    db.exec('CREATE TEMP TABLE vmap (vendor TEXT NOT NULL, catalog TEXT NOT NULL, brand TEXT NOT NULL)');
-    db.exec('CREATE INDEX temp.vmap_vendor ON vmap (vendor)');
+    // The key makes a repeated mapping row one row: a match is found once however often a row is given.
+    db.exec('CREATE TEMP TABLE vmap (vendor TEXT NOT NULL, catalog TEXT NOT NULL, brand TEXT NOT NULL, PRIMARY KEY (vendor, catalog, brand)) WITHOUT ROWID');
     createPlanTables(db);
     db.exec('DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
     // The plan as it is made, in feed order; planSize() sorts it into plan_set / plan_keep.
@@ -131,7 +131,7 @@ export class SqliteFeedStage implements FeedStage {
   }
 
   async setMappings(rows: Array<{ vendor: string; catalog: string; brand: string }>): Promise<void> {
-    const ins = this.db.prepare('INSERT INTO temp.vmap VALUES (?, ?, ?)');
+    const ins = this.db.prepare('INSERT OR IGNORE INTO temp.vmap VALUES (?, ?, ?)');
     this.db.transaction(() => {
       this.db.exec('DELETE FROM temp.vmap');
       this.lookupStmt = undefined; // matches are found again for the new mappings
