@@ -1,4 +1,4 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,6 +109,45 @@ describe('locks between real processes', () => {
       expect([before, after]).toContain(now);
     }
   });
+});
+
+// Found by a break-it pass: the cleared list took its real name before the COMMIT, so a kill
+// in between left a list of a clearing that never happened. It is named after the commit now.
+describe('the cleared list and a kill around the commit', () => {
+  let ctx: Ctx | undefined;
+  afterEach(async () => {
+    await ctx?.mock.close();
+    ctx?.cleanup();
+  });
+
+  it('SIGKILL the instant the list takes its name: the clearing it lists has been committed', async () => {
+    const t = tempDir();
+    // A big clearing (a commit that takes a while) and a feed that sets one product.
+    const rows = ['catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty'];
+    for (let i = 0; i < 150_000; i++) rows.push(`aftermarket,PU,Acme,P-${i},Part ${i},1.00,${(i % 7) + 1}`);
+    writeFileSync(path.join(t.dir, 'big.csv'), rows.join('\n'));
+    const mock = await startMock(t.dir, { feed: [{ VendorName: 'PARTS UNLIMITED', ItemNumber: 'P-1', Quantity: 40 }] });
+    const config = writeConfig(t.dir, { baseUrl: mock.url, clear: true });
+    ctx = { ...t, mock, config };
+    const imp = await runCli(['--config', config, 'catalog', 'import', path.join(t.dir, 'big.csv')], { env: cliEnv() });
+    expect(imp.code, imp.stderr).toBe(0);
+    const reports = path.join(t.dir, 'reports');
+    mkdirSync(reports, { recursive: true });
+    const p = spawnCli(['--config', config, 'inventory', 'pull', '--force'], { env: cliEnv() });
+    let named = false;
+    const watcher = watch(reports, (_event, name) => {
+      if (!named && name?.endsWith('-cleared.csv') && existsSync(path.join(reports, name))) {
+        named = true;
+        p.child.kill('SIGKILL');
+      }
+    });
+    const code = await p.exited;
+    watcher.close();
+    const stocked = query<{ n: number }>(ctx, 'SELECT count(*) AS n FROM products WHERE shelf_qty <> 0')[0]!.n;
+    const lists = readdirSync(reports).filter((f) => f.endsWith('-cleared.csv'));
+    if (lists.length > 0) expect(stocked, `a cleared list exists (exit ${code}) but the clearing was not committed`).toBe(1);
+    else expect(stocked).toBe(150_000);
+  }, 60_000);
 });
 
 describe('--scheduled runs for cron and Task Scheduler', () => {

@@ -275,12 +275,17 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
           summary.cleared = await stage.listCleared(cleared);
           cleared.done();
         }
+        cleared?.publish();
       } else {
         log.progress(`Applying ${summary.matchedProducts} product updates in one transaction`);
         const res = await stage.apply({ clear: config.inventory.clearPreviousQuantities, at: clock().toISOString(), cleared });
         summary.productsUpdated = res.updated;
         summary.cleared = res.cleared;
         summary.reindexQueued = res.reindexQueued;
+        // Committed: only now does the cleared list take its real name.
+        if (cleared && !cleared.publish()) {
+          log.warn(`The cleared list could not be renamed; it is complete at ${cleared.path}`);
+        }
       }
       summary.clearedReportPath = cleared?.path;
       cleared = undefined; // applied (or a dry run): the list stays whatever happens next

@@ -67,8 +67,8 @@ export class InventoryReportWriter {
 /**
  * The products a pull with clearing zeroes (or, in a dry run, would zero): who lost stock,
  * and how much. Rows come from the store while it clears (FeedStage.apply), so they are
- * written synchronously; the file appears under its name at done(), before the commit, and
- * only when there is a row.
+ * written synchronously; done() finishes the file before the commit (a write error rolls the
+ * clearing back) and publish() names it after the commit. There is a file only when there is a row.
  */
 export class ClearedList implements ClearedSink {
   readonly file: string;
@@ -91,8 +91,25 @@ export class ClearedList implements ClearedSink {
     this.csv.add(c);
   }
 
+  /** Called by the store inside the clearing transaction: the list is written whole, under its temporary name. */
   done(): void {
-    if (this.csv && this.path === undefined) this.path = this.csv.close();
+    this.csv?.finish();
+  }
+
+  /**
+   * After the commit: the list takes its real name. A process killed between the commit and
+   * this leaves the whole list as `…-cleared.csv.partial`; never a list of a clearing that
+   * did not happen. Returns false when the rename failed (the list stays under the temporary name).
+   */
+  publish(): boolean {
+    if (!this.csv || this.path !== undefined) return true;
+    try {
+      this.path = this.csv.publish();
+      return true;
+    } catch {
+      this.path = `${this.file}.partial`;
+      return false;
+    }
   }
 
   /** The run did not complete: no list of a clearing that did not happen. */

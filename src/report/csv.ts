@@ -175,7 +175,7 @@ export class CsvReport {
 /**
  * A CsvReport in the reports folder written with synchronous calls, for rows produced inside
  * a database statement (the cleared list is written by the UPDATE that clears): same text,
- * same batches, same redaction, same temporary name until close().
+ * same batches, same redaction, same temporary name until publish().
  */
 export class CsvFileSync {
   private readonly tmp: string;
@@ -212,18 +212,34 @@ export class CsvFileSync {
     }
   }
 
-  /** Write what is left and put the file under its real name. */
-  close(): string {
+  /**
+   * Write what is left and close the file, still under its temporary name: a write error
+   * surfaces here, while the caller can still roll back what the file describes.
+   */
+  finish(): void {
+    if (this.fd === undefined) return;
     try {
       this.flush();
-      closeSync(this.fd!);
+      closeSync(this.fd);
       this.fd = undefined;
-      renameSync(this.tmp, this.file);
-      this.closed = true;
     } catch (err) {
       this.abandon();
       throw err instanceof StoreError ? err : reportWriteError(this.file, err);
     }
+  }
+
+  /**
+   * Put the finished file under its real name; call it once what the file describes has
+   * happened (a process killed before this leaves only the temporary name).
+   */
+  publish(): string {
+    this.finish();
+    try {
+      renameSync(this.tmp, this.file);
+    } catch (err) {
+      throw reportWriteError(this.file, err);
+    }
+    this.closed = true;
     return this.file;
   }
 

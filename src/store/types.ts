@@ -113,17 +113,20 @@ export interface StagedFeedItem {
 }
 
 /**
- * A feed staged in the store's connection-local temporary space, so that a pull's memory
- * does not grow with the feed: items go in as they stream, come out de-duplicated in
- * chunks, and the plan is staged the same way before one transaction applies it.
- * Nothing staged is visible to other connections or survives close(); a dry run stays dry.
+ * Receives the products a clearing pull zeroes; both calls are synchronous (see FeedStage.apply).
+ * done() comes inside the transaction, before the commit: an error from it rolls the clearing back.
  */
-/** Receives the products a clearing pull zeroes; both calls are synchronous (see FeedStage.apply). */
 export interface ClearedSink {
   row(catalog: string, brand: string, partNumber: string, qty: number): void;
   done(): void;
 }
 
+/**
+ * A feed staged in the store's connection-local temporary space, so that a pull's memory
+ * does not grow with the feed: items go in as they stream, come out de-duplicated in
+ * chunks, and the plan is staged the same way before one transaction applies it.
+ * Nothing staged is visible to other connections or survives close(); a dry run stays dry.
+ */
 export interface FeedStage {
   /** Forget everything staged (a retried fetch starts clean). */
   reset(): Promise<void>;
