@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { PgStore } from '../src/store/postgres/pg-store.js';
 import type { OrderImport } from '../src/store/orders.js';
-import { cliEnv, FIXTURES, mockNext, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
+import { cliEnv, FIXTURES, mockNext, readCsvFile, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
 import { PG_URL, storeFor } from './stores.js';
 // @ts-expect-error: a plain .mjs script without types
 import { makeOrders } from '../scripts/gen-fixtures.mjs';
@@ -192,6 +192,54 @@ describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
     const third = await runCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
     expect(third.code, third.stderr).toBe(1);
     expect(third.stderr).toContain(`Took over the inventory lock left by pid ${first.child.pid}`);
+  });
+});
+
+// Found by a break-it pass: under READ COMMITTED the cleared list (a cursor) and the clearing
+// UPDATE saw different snapshots, so a webstore write committed between them made the list
+// name a product the run did not clear. The apply now locks products against writers first.
+describe.skipIf(!PG_URL)('PostgreSQL: the cleared list and a concurrent writer', () => {
+  it('a webstore write that commits during the apply: the list names exactly what the run cleared', async () => {
+    const t = tempDir();
+    const store = storeFor('postgres', t.dir);
+    const mock = await startMock(t.dir, { feed: [{ VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 9 }] });
+    const config = writeConfig(t.dir, { baseUrl: mock.url, databaseYaml: store.yaml, clear: true });
+    cleanups.push(t.cleanup, () => store.drop(), () => mock.close());
+    const imp = await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: cliEnv() });
+    expect(imp.code, imp.stderr).toBe(0);
+    const [victim] = await store.query<{ id: number; part_number: string; shelf_qty: number }>(
+      `SELECT id, part_number, shelf_qty FROM products WHERE shelf_qty <> 0 AND part_number <> '0101-0042' ORDER BY id LIMIT 1`,
+    );
+    // The webstore sells the last of one product, in a transaction still open when the pull starts.
+    const schema = /schema: (\S+)/.exec(store.yaml)![1]!;
+    const web = new pg.Client({ connectionString: PG_URL });
+    await web.connect();
+    cleanups.push(() => web.end());
+    await web.query(`SET search_path TO ${schema}`);
+    await web.query('BEGIN');
+    await web.query('UPDATE products SET shelf_qty = 0 WHERE id = $1', [victim!.id]);
+    const webPid = (await web.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const p = spawnCli(['--config', config, 'inventory', 'pull', '--force', '--json'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
+    // Commit once the pull's apply waits for this transaction.
+    const watcher = new pg.Client({ connectionString: PG_URL });
+    await watcher.connect();
+    cleanups.push(() => watcher.end());
+    let blocked = false;
+    for (let i = 0; i < 600 && !blocked; i++) {
+      const r = await watcher.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [webPid]);
+      blocked = r.rows[0]!.n > 0;
+      if (!blocked) await new Promise((res) => setTimeout(res, 25));
+    }
+    expect(blocked, 'the pull never waited for the open webstore transaction').toBe(true);
+    await web.query('COMMIT');
+    expect(await p.exited, p.stderr()).toBe(0);
+    const j = JSON.parse(p.stdout());
+    const list = readCsvFile(j.clearedReportPath);
+    expect(list).toHaveLength(j.cleared);
+    // The webstore zeroed the victim before the clearing ran: the run did not clear it, so it is not listed.
+    expect(list.map((x) => x.part_number)).not.toContain(victim!.part_number);
+    const stocked = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM products WHERE shelf_qty <> 0');
+    expect(stocked[0]!.n).toBe(1);
   });
 });
 

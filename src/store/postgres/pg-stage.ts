@@ -207,8 +207,16 @@ export class PgFeedStage implements FeedStage {
     await this.c.query('BEGIN');
     try {
       // The list first, in the same transaction (PostgreSQL has no statement-level hook for
-      // it), through one cursor: one plan for the whole list instead of one per page.
-      if (w.clear && w.cleared) await this.cursorCleared(w.cleared);
+      // it), through one cursor: one plan for the whole list instead of one per page. Under
+      // READ COMMITTED the cursor and the clearing UPDATE take separate snapshots, so writers
+      // (the webstore) wait until the commit: both then see the same products. Readers do not
+      // wait, and the clearing would row-lock nearly every stocked product anyway.
+      if (w.clear && w.cleared) {
+        // A webstore transaction left open does not hang the run: after 2 minutes it fails (exit 3), changing nothing.
+        await this.c.query(`SET LOCAL lock_timeout = '2min'`);
+        await this.c.query(`LOCK TABLE ${this.s.t('products')} IN SHARE ROW EXCLUSIVE MODE`);
+        await this.cursorCleared(w.cleared);
+      }
       const res = await applyPlanTables(this.s, this.c, w);
       w.cleared?.done();
       await this.c.query('COMMIT');
