@@ -344,6 +344,47 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     expect((await exportCatalog(ctx)).get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('9');
   });
 
+  // Found by a break-it pass: the pull plans 5,000 items at a time, and the notes about two
+  // items setting one product were lost when the two fell in different chunks.
+  it('two vendor names setting one product thousands of items apart: both rows say so, the later wins', async () => {
+    const filler = Array.from({ length: 6_000 }, (_, i) => ({ VendorName: 'NOBODY', ItemNumber: `X${i}`, Quantity: 1 }));
+    ctx = await setup({
+      feed: [
+        { VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 5 },
+        ...filler,
+        { VendorName: 'PU', ItemNumber: '0101-0042', Quantity: 7 },
+        { VendorName: 'PU-WEB', ItemNumber: '0101-0042', Quantity: 'many' },
+        { VendorName: 'PU-EAST', ItemNumber: '0101-0042', Quantity: 8 },
+      ],
+      clear: false,
+      vendorsYaml: `${DEFAULT_VENDORS}
+  - vendor: PU
+    catalog: aftermarket
+    distributor: PU
+  - vendor: PU-WEB
+    catalog: aftermarket
+    distributor: PU
+  - vendor: PU-EAST
+    catalog: aftermarket
+    distributor: PU`,
+    });
+    const r = await pull(ctx, ['--json']);
+    const j = JSON.parse(r.stdout);
+    const rows = readCsvFile(j.reportPath).filter((x) => x.item_number === '0101-0042');
+    expect(rows.map((x) => [x.vendor, x.status, x.new_qty])).toEqual([
+      ['PARTS UNLIMITED', 'updated', '5'],
+      ['PU', 'updated', '7'],
+      ['PU-WEB', 'invalid', rows[2]!.old_qty],
+      ['PU-EAST', 'updated', '8'],
+    ]);
+    expect(rows[0]!.note).toBe('overridden by the later item at position 6002 (PU 0101-0042)');
+    expect(rows[1]!.note).toBe(
+      'also set by the item at position 1 (PARTS UNLIMITED 0101-0042); this later one wins; overridden by the later item at position 6004 (PU-EAST 0101-0042)',
+    );
+    expect(rows[3]!.note).toBe('also set by the item at position 6002 (PU 0101-0042); this later one wins');
+    expect((await exportCatalog(ctx)).get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('8');
+  });
+
   it('without clearing, products missing from the feed keep their quantity', async () => {
     ctx = await setup({ feed: small, clear: false });
     const before = await exportCatalog(ctx);

@@ -5,7 +5,7 @@
  */
 import type { CatalogKind, PartNumberRules, VendorMapping } from '../config/schema.js';
 import { brandOfMapping, describeRules, lookupSpaceOf, normalisePartNumber } from '../mappings/normalise.js';
-import { keyString, type ProductKey, type ProductState } from '../store/types.js';
+import { keyString, neighbourKey, type ProductKey, type ProductState, type SetterNeighbours } from '../store/types.js';
 import { looseName } from '../util/suggest.js';
 import type { FeedItem } from './item.js';
 
@@ -91,6 +91,9 @@ export function indexMappings(mappings: VendorMapping[]): Map<string, VendorMapp
   }
   return byVendor;
 }
+
+const alsoSetBy = (position: number, vendor: string, itemNumber: string) => `also set by the item at position ${position} (${vendor} ${itemNumber}); this later one wins`;
+const overriddenBy = (position: number, vendor: string, itemNumber: string) => `overridden by the later item at position ${position} (${vendor} ${itemNumber})`;
 
 /** The exact catalog keys a set of feed items needs looked up (rows without partNumbers rules). */
 export function keysToLookUp(items: Iterable<FeedItem>, byVendor: Map<string, VendorMapping[]>): ProductKey[] {
@@ -183,7 +186,12 @@ export function planInventory(
   products: ReadonlyMap<string, ProductState>,
   settings: PlanSettings,
   normalised: NormalisedCandidates = new Map(),
+  neighbours: ReadonlyMap<string, SetterNeighbours> = new Map(),
 ): InventoryPlan {
+  // A pull plans in chunks: an item in another chunk that sets the same product comes from
+  // `neighbours` (FeedStage.neighbours); one in this chunk from setBy below.
+  const first = items.length > 0 ? items[0]!.position : 0;
+  const last = items.length > 0 ? items[items.length - 1]!.position : 0;
   const byVendor = indexMappings(mappings);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>;
 
@@ -339,10 +347,14 @@ export function planInventory(
         else row.notes.push(`${it.priceProblem ?? 'no list price'}: price kept`);
       }
       const prior = setBy.get(product.id);
+      const around = neighbours.size > 0 ? neighbours.get(neighbourKey(it.position, product.id)) : undefined;
       if (prior) {
-        row.notes.push(`also set by the item at position ${prior.position} (${prior.vendor} ${prior.itemNumber}); this later one wins`);
-        prior.notes.push(`overridden by the later item at position ${it.position} (${it.vendor} ${it.itemNumber})`);
+        row.notes.push(alsoSetBy(prior.position, prior.vendor, prior.itemNumber));
+        prior.notes.push(overriddenBy(it.position, it.vendor, it.itemNumber));
+      } else if (around?.prev && around.prev.position < first) {
+        row.notes.push(alsoSetBy(around.prev.position, around.prev.vendor, around.prev.itemNumber));
       }
+      if (around?.next && around.next.position > last) row.notes.push(overriddenBy(around.next.position, around.next.vendor, around.next.itemNumber));
       sets.set(product.id, priceCents !== undefined ? { qty, priceCents } : { qty });
       setBy.set(product.id, row);
       protectedIds.delete(product.id);

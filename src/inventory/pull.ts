@@ -229,7 +229,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         // Exact matches come from one join per chunk; rows with partNumbers rules look up their own way.
         const products = await stage.lookup(chunk[0]!.position, chunk[chunk.length - 1]!.position);
         const normalised = await lookUpNormalised(store, items, byVendor);
-        const plan = planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities }, normalised);
+        const neighbours = await stage.neighbours(chunk[0]!.position, chunk[chunk.length - 1]!.position);
+        const plan = planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities }, normalised, neighbours);
         for (const st of STATUSES) summary.counts[st] += plan.counts[st];
         for (const u of plan.unrecognizedVendors) {
           const v = unrecognized.get(u.vendor);

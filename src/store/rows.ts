@@ -1,5 +1,5 @@
 /** Row-to-object mappers shared by the SQLite and PostgreSQL stores (the columns are the same). */
-import type { Product, StagedFeedItem } from './types.js';
+import { neighbourKey, type Product, type SetterNeighbours, type StagedFeedItem } from './types.js';
 
 /** A products row, as either store returns it. */
 export interface ProductRow {
@@ -64,4 +64,42 @@ function parseEarlier(text: string | null): Array<{ position: number; quantity?:
       return qty === '' || qty === undefined ? { position: Number(pos) } : { position: Number(pos), quantity: Number(qty) };
     })
     .sort((a, b) => a.position - b.position);
+}
+
+/**
+ * Whether two mapping rows share a catalog and brand: only then can two feed items set one
+ * product by exact match, and the neighbours table below is worth building.
+ */
+export const SHARED_BRAND_SQL = 'SELECT 1 FROM vmap GROUP BY catalog, brand HAVING count(*) > 1 LIMIT 1';
+
+/**
+ * For every exact match that sets a product another item also sets, the setter before and
+ * after it in feed order (the planner's rule: an invalid item sets nothing). Same SQL on
+ * both stores (unqualified names resolve to the connection's temporary tables).
+ */
+export const FEED_CROSS_SQL = `CREATE TEMP TABLE feed_cross AS
+  WITH s AS (
+    SELECT m.position, m.id FROM feed_match m JOIN feed_stage f ON f.position = m.position
+    WHERE f.invalid IS NULL AND m.id IN (SELECT id FROM feed_match GROUP BY id HAVING count(*) > 1)
+  ), w AS (
+    SELECT position, id, lag(position) OVER (PARTITION BY id ORDER BY position) AS prev,
+      lead(position) OVER (PARTITION BY id ORDER BY position) AS next FROM s
+  )
+  SELECT w.position, w.id, w.prev, p.vendor AS prev_vendor, p.item AS prev_item, w.next, n.vendor AS next_vendor, n.item AS next_item
+  FROM w LEFT JOIN feed_stage p ON p.position = w.prev LEFT JOIN feed_stage n ON n.position = w.next
+  WHERE w.prev IS NOT NULL OR w.next IS NOT NULL`;
+
+export const FEED_CROSS_SELECT = 'SELECT position, id, prev, prev_vendor, prev_item, next, next_vendor, next_item FROM feed_cross WHERE position BETWEEN';
+
+export type CrossTuple = [number, number, number | null, string | null, string | null, number | null, string | null, string | null];
+
+export function neighboursFromTuples(rows: Iterable<CrossTuple>): Map<string, SetterNeighbours> {
+  const out = new Map<string, SetterNeighbours>();
+  for (const [position, id, prev, prevVendor, prevItem, next, nextVendor, nextItem] of rows) {
+    const n: SetterNeighbours = {};
+    if (prev !== null) n.prev = { position: Number(prev), vendor: prevVendor ?? '', itemNumber: prevItem ?? '' };
+    if (next !== null) n.next = { position: Number(next), vendor: nextVendor ?? '', itemNumber: nextItem ?? '' };
+    out.set(neighbourKey(Number(position), Number(id)), n);
+  }
+  return out;
 }

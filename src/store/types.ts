@@ -112,6 +112,20 @@ export interface StagedFeedItem {
   earlier?: Array<{ position: number; quantity?: number }>;
 }
 
+/** Another feed item that sets the same product. */
+export interface Setter {
+  position: number;
+  vendor: string;
+  itemNumber: string;
+}
+
+export interface SetterNeighbours {
+  prev?: Setter;
+  next?: Setter;
+}
+
+export const neighbourKey = (position: number, productId: number): string => `${position}:${productId}`;
+
 /**
  * Receives the products a clearing pull zeroes; both calls are synchronous (see FeedStage.apply).
  * done() comes inside the transaction, before the commit: an error from it rolls the clearing back.
@@ -140,6 +154,13 @@ export interface FeedStage {
   setMappings(rows: Array<{ vendor: string; catalog: string; brand: string }>): Promise<void>;
   /** The catalog products the staged items in [from, to] match through the mappings, by keyString. */
   lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>>;
+  /**
+   * For the staged items in [from, to] that set a product another item also sets (two
+   * mapping rows to one catalog and brand): the setter before and after it in the whole
+   * feed, keyed by neighbourKey(position, productId). Lets the planner name an item in
+   * another chunk. Exact matches only; empty when no two mapping rows share a brand.
+   */
+  neighbours(fromPosition: number, toPosition: number): Promise<Map<string, SetterNeighbours>>;
   /** The staged items (after dedupe), in feed order, in chunks. */
   winners(chunkSize: number): AsyncIterable<StagedFeedItem[]>;
   count(): Promise<number>;

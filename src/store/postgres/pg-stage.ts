@@ -4,8 +4,8 @@
  */
 import type { PoolClient } from 'pg';
 import type { CatalogKind } from '../../config/schema.js';
-import { stagedFromRow } from '../rows.js';
-import { keyString, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
+import { FEED_CROSS_SELECT, FEED_CROSS_SQL, neighboursFromTuples, SHARED_BRAND_SQL, stagedFromRow, type CrossTuple } from '../rows.js';
+import { keyString, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type SetterNeighbours, type StagedFeedItem } from '../types.js';
 import type { PgStore } from './pg-store.js';
 
 export class PgFeedStage implements FeedStage {
@@ -41,7 +41,7 @@ export class PgFeedStage implements FeedStage {
   async reset(): Promise<void> {
     await this.c.query('TRUNCATE feed_stage, plan_set, plan_keep, plan_log');
     await this.c.query('DROP INDEX IF EXISTS pg_temp.feed_stage_key');
-    await this.c.query('DROP TABLE IF EXISTS pg_temp.feed_match');
+    await this.c.query('DROP TABLE IF EXISTS pg_temp.feed_match, pg_temp.feed_cross');
     this.indexed = false;
     this.matched = false;
   }
@@ -117,6 +117,12 @@ export class PgFeedStage implements FeedStage {
     );
     await this.c.query('CREATE INDEX feed_match_position ON feed_match (position)');
     await this.c.query('ANALYZE feed_match');
+    await this.c.query('DROP TABLE IF EXISTS pg_temp.feed_cross');
+    this.crossed = (await this.c.query(SHARED_BRAND_SQL)).rows.length > 0;
+    if (this.crossed) {
+      await this.c.query(FEED_CROSS_SQL);
+      await this.c.query('CREATE INDEX feed_cross_position ON feed_cross (position)');
+    }
     this.matched = true;
   }
 
@@ -132,6 +138,15 @@ export class PgFeedStage implements FeedStage {
       out.set(keyString({ catalog, brand, partNumber }), { id, partNumber, listPriceCents, shelfQty });
     }
     return out;
+  }
+
+  private crossed = false;
+
+  async neighbours(fromPosition: number, toPosition: number): Promise<Map<string, SetterNeighbours>> {
+    if (!this.matched) await this.buildMatches();
+    if (!this.crossed) return new Map();
+    const { rows } = await this.c.query<CrossTuple>({ text: `${FEED_CROSS_SELECT} $1 AND $2`, values: [fromPosition, toPosition], rowMode: 'array' });
+    return neighboursFromTuples(rows);
   }
 
   async *winners(chunkSize: number): AsyncIterable<StagedFeedItem[]> {
@@ -248,7 +263,7 @@ export class PgFeedStage implements FeedStage {
 
   async close(): Promise<void> {
     try {
-      await this.c.query('DROP TABLE IF EXISTS pg_temp.feed_stage, pg_temp.plan_set, pg_temp.plan_keep, pg_temp.plan_log, pg_temp.vmap, pg_temp.feed_match');
+      await this.c.query('DROP TABLE IF EXISTS pg_temp.feed_stage, pg_temp.plan_set, pg_temp.plan_keep, pg_temp.plan_log, pg_temp.vmap, pg_temp.feed_match, pg_temp.feed_cross');
     } finally {
       this.c.release();
     }

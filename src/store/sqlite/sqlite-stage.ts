@@ -5,9 +5,9 @@
  */
 import type Database from 'better-sqlite3';
 import type { CatalogKind } from '../../config/schema.js';
-import { stagedFromRow, type StagedRow } from '../rows.js';
+import { FEED_CROSS_SELECT, FEED_CROSS_SQL, neighboursFromTuples, SHARED_BRAND_SQL, stagedFromRow, type CrossTuple, type StagedRow } from '../rows.js';
 import { insertMany } from './insert-many.js';
-import { keyString, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type StagedFeedItem } from '../types.js';
+import { keyString, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type SetterNeighbours, type StagedFeedItem } from '../types.js';
 
 type DB = Database.Database;
 type StagedTuple = [number, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
@@ -157,6 +157,19 @@ export class SqliteFeedStage implements FeedStage {
         FROM temp.vmap m CROSS JOIN temp.feed_stage f CROSS JOIN products p
         WHERE f.vendor = m.vendor AND p.catalog = m.catalog AND p.match_brand = m.brand AND p.part_number = f.item
         ORDER BY f.position, p.id;`);
+    this.db.exec('DROP TABLE IF EXISTS temp.feed_cross');
+    this.crossStmt = undefined;
+    if (this.db.prepare(SHARED_BRAND_SQL).get() !== undefined) {
+      this.db.exec(`${FEED_CROSS_SQL}; CREATE INDEX temp.feed_cross_position ON feed_cross (position)`);
+      this.crossStmt = this.db.prepare<[number, number], CrossTuple>(`${FEED_CROSS_SELECT} ? AND ?`).raw();
+    }
+  }
+
+  private crossStmt?: Database.Statement<[number, number], CrossTuple>;
+
+  async neighbours(fromPosition: number, toPosition: number): Promise<Map<string, SetterNeighbours>> {
+    if (!this.lookupStmt) await this.lookup(fromPosition, toPosition);
+    return this.crossStmt ? neighboursFromTuples(this.crossStmt.all(fromPosition, toPosition)) : new Map();
   }
 
   async lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>> {
@@ -248,6 +261,6 @@ export class SqliteFeedStage implements FeedStage {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    this.db.exec('DROP TABLE IF EXISTS temp.feed_stage; DROP TABLE IF EXISTS temp.vmap; DROP TABLE IF EXISTS temp.plan_log; DROP TABLE IF EXISTS temp.feed_match; DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
+    this.db.exec('DROP TABLE IF EXISTS temp.feed_stage; DROP TABLE IF EXISTS temp.vmap; DROP TABLE IF EXISTS temp.plan_log; DROP TABLE IF EXISTS temp.feed_match; DROP TABLE IF EXISTS temp.feed_cross; DELETE FROM temp.plan_set; DELETE FROM temp.plan_keep;');
   }
 }
