@@ -2,7 +2,7 @@
  * The API key never appears in output, logs, reports or errors: the holes a QA pass found,
  * each through the built CLI (and the real mock Lizzy) or the function that closes it.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,32 @@ describe('no part of the API key leaks', () => {
       t.cleanup();
     });
   }
+
+  // Bug: catalog export skipped redaction (it writes data to re-import), so a key pasted into
+  // the catalog was written out verbatim. It is redacted like every file, with a warning.
+  it('catalog export: a key pasted into a part number or a description is written as ***, with a warning', async () => {
+    const t = tempDir();
+    const config = writeConfig(t.dir, { baseUrl: 'http://127.0.0.1:9' });
+    const csv = path.join(t.dir, 'cat.csv');
+    writeFileSync(
+      csv,
+      `catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\naftermarket,PU,Acme,K-${API_KEY},plain,1.00,1\naftermarket,PU,Acme,P-2,"pasted, ${API_KEY}, ""quoted""",1.00,2\n`,
+    );
+    const imp = await runCli(['--config', config, 'catalog', 'import', csv], { env: cliEnv() });
+    expect(imp.code, imp.stderr).toBe(0);
+    const out = path.join(t.dir, 'out.csv');
+    const r = await runCli(['--config', config, 'catalog', 'export', '--out', out], { env: cliEnv() });
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expectNoFragment(text + r.stdout + r.stderr, API_KEY);
+    expect(text).toContain('K-***');
+    expect(text).toContain('"pasted, ***, ""quoted"""');
+    expect(r.stderr).toContain('some catalog text contains the Lizzy API key; it is written as ***');
+    const piped = await runCli(['--config', config, 'catalog', 'export'], { env: cliEnv() });
+    expectNoFragment(piped.stdout + piped.stderr, API_KEY);
+    expect(piped.stdout).toContain('K-***');
+    t.cleanup();
+  });
 
   it('the environment a notify.command runs in holds no secret', () => {
     registerSecret('notify-secret-0123456789');

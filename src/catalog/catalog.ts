@@ -142,8 +142,12 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
   return { file, rows, bad, duplicatesInFile: result.duplicates, ...result };
 }
 
-/** Write every product in the catalog CSV's columns (no formula neutralising: it is data to re-import). */
-export async function exportCatalogFile(store: Store, file: string, flag?: string): Promise<number> {
+/**
+ * Write every product in the catalog CSV's columns (no formula neutralising: it is data to
+ * re-import). Text holding the API key is written as *** like everywhere else; `redacted`
+ * says so, since such a row no longer re-imports as it was.
+ */
+export async function exportCatalogFile(store: Store, file: string, flag?: string): Promise<{ products: number; redacted: boolean }> {
   const csv = new CsvReport(file, CATALOG_COLUMNS, { neutralise: false, flag });
   let n = 0;
   try {
@@ -164,5 +168,5 @@ export async function exportCatalogFile(store: Store, file: string, flag?: strin
     throw err;
   }
   await csv.close();
-  return n;
+  return { products: n, redacted: csv.redacted };
 }

@@ -30,6 +30,9 @@ export async function catalogImportCommand(file: string, flags: GlobalOptions): 
   }
 }
 
+const REDACTED_WARNING =
+  'Warning: some catalog text contains the Lizzy API key; it is written as *** (the key never leaves lizzy-sync), so those rows do not re-import as they were. Check the catalog for a pasted key.';
+
 export async function catalogExportCommand(flags: GlobalOptions & { out?: string }): Promise<number> {
   const config = loadCliConfig(flags);
   const { openStore } = await import('../store/open.js');
@@ -45,7 +48,8 @@ export async function catalogExportCommand(flags: GlobalOptions & { out?: string
       process.once('exit', cleanup);
       try {
         const tmp = path.join(dir, 'catalog.csv');
-        await exportCatalogFile(store, tmp);
+        const { redacted } = await exportCatalogFile(store, tmp);
+        if (redacted) err(REDACTED_WARNING);
         await new Promise<void>((resolve, reject) => {
           const s = createReadStream(tmp);
           s.on('error', reject);
@@ -57,8 +61,9 @@ export async function catalogExportCommand(flags: GlobalOptions & { out?: string
       }
       return EXIT.OK;
     }
-    const n = await exportCatalogFile(store, path.resolve(flags.out), '--out');
-    if (flags.json) printJson({ ok: true, exitCode: EXIT.OK, file: path.resolve(flags.out), products: n });
+    const { products: n, redacted } = await exportCatalogFile(store, path.resolve(flags.out), '--out');
+    if (redacted) err(REDACTED_WARNING);
+    if (flags.json) printJson({ ok: true, exitCode: EXIT.OK, file: path.resolve(flags.out), products: n, redacted });
     else err(`Exported ${fmtInt(n)} products to ${path.resolve(flags.out)}`);
     return EXIT.OK;
   } finally {

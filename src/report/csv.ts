@@ -30,16 +30,16 @@ const FORMULA = /^[=+\-@\t\r]/;
  * (The same text csv-stringify writes for these cells, which the tests check, at a third of
  * its cost: a pull writes a row per feed item and one per cleared product.)
  *
- * With `neutraliseText`, formula-looking text gets its apostrophe, and text that quoting
+ * With `neutraliseText`, formula-looking text gets its apostrophe. Text that quoting
  * changes is redacted here, before quotes are doubled; the rest is redacted by the batch it
  * is written in (CsvReport), where it stands verbatim: one search per 64 KB instead of one
- * per cell.
+ * per cell. Every file is redacted, data exports included: the API key never leaves the tool.
  */
 export function csvCell(value: Cell, neutraliseText = true): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
   if (!NEEDS_QUOTES.test(value)) return neutraliseText && FORMULA.test(value) ? `'${value}` : value;
-  const text = neutraliseText ? (neutralise(value) as string) : value;
+  const text = neutraliseText ? (neutralise(value) as string) : redact(value);
   return `"${text.replaceAll('"', '""')}"`;
 }
 
@@ -85,6 +85,8 @@ export class CsvReport {
   private readonly tmp: string;
   private readonly columns: readonly string[];
   private readonly neutraliseText: boolean;
+  /** Some text held the API key and was written as ***. */
+  redacted = false;
   private pending: string;
   private readonly flag?: string;
 
@@ -138,7 +140,8 @@ export class CsvReport {
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     // Whole rows only: a secret inside a cell is never split between two batches.
-    const text = this.neutraliseText ? redact(this.pending) : this.pending;
+    const text = redact(this.pending);
+    if (text !== this.pending) this.redacted = true;
     this.pending = '';
     try {
       if (this.out.errored) throw this.out.errored;
