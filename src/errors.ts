@@ -69,6 +69,14 @@ export class LockHeld extends LizzySyncError {
   override readonly exitCode = EXIT.LOCKED;
 }
 
+/**
+ * Another run took this run's job lock over (its heartbeat stopped, or on PostgreSQL its
+ * lock connection dropped) before it applied anything: it stops, changing nothing.
+ */
+export class LockLost extends LizzySyncError {
+  override readonly exitCode = EXIT.LOCKED;
+}
+
 /** The run hit its deadline. */
 export class RunTimeout extends LizzySyncError {
   override readonly exitCode = EXIT.CANNOT_RUN;
@@ -78,6 +86,8 @@ export class RunTimeout extends LizzySyncError {
 const SQLITE_ENVIRONMENT = /^SQLITE_(READONLY|CANTOPEN|FULL|IOERR|CORRUPT|NOTADB|PERM|AUTH|BUSY|LOCKED|PROTOCOL)/;
 /** PostgreSQL SQLSTATE classes and codes of the same kind: connection, resources, operator, privileges, read-only. */
 const PG_ENVIRONMENT = /^(08|53|57|58|3D|28)|^(42501|25006|40P01|55P03)$/;
+/** What node-postgres says (without a SQLSTATE) when a connection drops under a query. */
+const PG_CONNECTION_LOST = /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable)$/;
 /** System errors of the same kind from files and sockets. */
 const SYSTEM_ENVIRONMENT = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -89,6 +99,12 @@ const SYSTEM_ENVIRONMENT = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUO
 export function asKnownError(err: unknown): unknown {
   if (err instanceof LizzySyncError || !(err instanceof Error)) return err;
   const code = (err as { code?: unknown }).code;
+  if (code === undefined && PG_CONNECTION_LOST.test(err.message)) {
+    return new StoreError(`The connection to the database was lost: ${err.message}. Nothing was changed by the step that failed.`, {
+      hint: 'Check that the database server is up and reachable (database.postgres); the next run tries again.',
+      cause: err,
+    });
+  }
   if (typeof code !== 'string') return err;
   const driver = err.name === 'SqliteError' ? 'sqlite' : err.name === 'error' || err.name === 'DatabaseError' ? 'pg' : 'system';
   const known = driver === 'sqlite' ? SQLITE_ENVIRONMENT.test(code) : driver === 'pg' ? PG_ENVIRONMENT.test(code) : SYSTEM_ENVIRONMENT.has(code);

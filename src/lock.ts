@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
-import { LockHeld } from './errors.js';
+import { LockHeld, LockLost } from './errors.js';
 import type { Logger } from './log.js';
 import type { Store } from './store/store.js';
-import type { Job } from './store/types.js';
+import type { HeldLock, Job, LockInfo } from './store/types.js';
 
 /** A lock whose holder stopped heartbeating this long ago is taken over. */
 export const LOCK_STALE_MS = 2 * 60_000;
@@ -20,7 +20,7 @@ export async function withJobLock<T>(
   job: Job,
   clock: Clock,
   log: Logger,
-  fn: () => Promise<T>,
+  fn: (lock: HeldLock) => Promise<T>,
   opts: { staleMs?: number; heartbeatMs?: number } = {},
 ): Promise<T> {
   const me = { owner: randomUUID(), pid: process.pid, host: hostname() };
@@ -43,16 +43,38 @@ export async function withJobLock<T>(
   // Holding the lock, any run of this job still marked "running" died without finishing.
   const stale = await store.markInterrupted(job, clock().toISOString()).catch(() => 0);
   if (stale > 0) log.warn(`${stale} earlier ${job} run(s) ended without finishing (killed or crashed); marked interrupted in the run log.`);
+  let warned = false;
   const timer = setInterval(() => {
-    store.heartbeatLock(job, me.owner, clock().toISOString()).catch(() => undefined);
+    store
+      .heartbeatLock(job, me.owner, clock().toISOString())
+      .then((held) => {
+        // Taken over: the apply's own check (fenceError) stops this run before it changes anything.
+        if (!held && !warned) {
+          warned = true;
+          log.warn(`Another ${job} run took this run's lock over (its heartbeat was late or its database connection dropped); this run will stop before applying.`);
+        }
+      })
+      .catch(() => undefined);
   }, opts.heartbeatMs ?? HEARTBEAT_MS);
   timer.unref();
   try {
-    return await fn();
+    return await fn({ job, owner: me.owner });
   } finally {
     clearInterval(timer);
     await store.releaseLock(job, me.owner).catch(() => undefined);
   }
+}
+
+/**
+ * The check a store makes inside the apply's transaction: undefined while `lock` is still the
+ * job's holder, else the LockLost to throw (nothing has changed yet).
+ */
+export function fenceError(lock: HeldLock, holder: LockInfo | null): LockLost | undefined {
+  if (holder?.owner === lock.owner) return undefined;
+  const who = holder ? `pid ${holder.pid} on ${holder.host} (holding it since ${holder.acquiredAt})` : 'nobody (the lock was released)';
+  return new LockLost(`This ${lock.job} run lost its lock before applying: it is now held by ${who}. Nothing was changed by this run.`, {
+    hint: 'Its heartbeat stopped for over 2 minutes, or (PostgreSQL) its lock connection dropped, and another run took over. That run applies the feed; check the network or database if this repeats.',
+  });
 }
 
 function processAlive(pid: number): boolean {

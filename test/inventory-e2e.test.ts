@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../src/lizzy/mock/server.js';
-import { API_KEY, cliEnv, DEFAULT_VENDORS, FIXTURES, mockNext, readCsvFile, runCli, startMock, tempDir, writeConfig } from './helpers.js';
+import { API_KEY, cliEnv, DEFAULT_VENDORS, FIXTURES, mockNext, readCsvFile, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
 import { storeFor, STORES, type StoreHandle, type StoreKind } from './stores.js';
 
 // Thursday 2026-12-03 10:00 PST.
@@ -383,6 +383,23 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     );
     expect(rows[3]!.note).toBe('also set by the item at position 6002 (PU 0101-0042); this later one wins');
     expect((await exportCatalog(ctx)).get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('8');
+  });
+
+  // Found by a break-it pass: a run whose lock was taken over (its heartbeat late, or on
+  // PostgreSQL its lock connection dropped) went on to apply beside the run that took over.
+  it('a run whose lock another run took over while it fetched stops before applying: exit 75, nothing changed', async () => {
+    ctx = await setup({ feed: small });
+    const before = await exportCatalog(ctx);
+    await mockNext(ctx.mock, { path: '/inventoryfeed', delayMs: 2500, times: 1 });
+    const p = spawnCli(['--config', ctx.config, 'inventory', 'pull', '--force'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
+    for (let i = 0; i < 200 && (await ctx.store.query('SELECT owner FROM job_locks')).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    // What a takeover writes: another owner, pid and host.
+    await ctx.store.query(`UPDATE job_locks SET owner = 'other-run', pid = 4242, host = 'other-host' WHERE job = 'inventory'`);
+    expect(await p.exited, p.stderr()).toBe(75);
+    expect(p.stderr()).toContain('This inventory run lost its lock before applying: it is now held by pid 4242 on other-host');
+    expect(p.stderr()).not.toMatch(/\n\s+at /);
+    expect(await exportCatalog(ctx)).toEqual(before);
+    expect(reports(ctx).filter((f) => f.includes('-cleared.csv'))).toEqual([]);
   });
 
   it('without clearing, products missing from the feed keep their quantity', async () => {

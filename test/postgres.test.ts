@@ -195,42 +195,61 @@ describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
   });
 });
 
-// Found by a break-it pass: under READ COMMITTED the cleared list (a cursor) and the clearing
+// Found by break-it passes: under READ COMMITTED the cleared list (a cursor) and the clearing
 // UPDATE saw different snapshots, so a webstore write committed between them made the list
-// name a product the run did not clear. The apply now locks products against writers first.
-describe.skipIf(!PG_URL)('PostgreSQL: the cleared list and a concurrent writer', () => {
-  it('a webstore write that commits during the apply: the list names exactly what the run cleared', async () => {
+// name a product the run did not clear; a queued table lock then held up every webstore
+// write behind it; a dropped connection crashed the process; a dropped lock connection let a
+// second run take over while the first went on to apply.
+describe.skipIf(!PG_URL)('PostgreSQL: the apply, concurrent writers and lost connections', () => {
+  async function clearingSetup(feed: unknown[] = [{ VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 9 }]) {
     const t = tempDir();
     const store = storeFor('postgres', t.dir);
-    const mock = await startMock(t.dir, { feed: [{ VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 9 }] });
+    const mock = await startMock(t.dir, { feed });
     const config = writeConfig(t.dir, { baseUrl: mock.url, databaseYaml: store.yaml, clear: true });
     cleanups.push(t.cleanup, () => store.drop(), () => mock.close());
     const imp = await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: cliEnv() });
     expect(imp.code, imp.stderr).toBe(0);
-    const [victim] = await store.query<{ id: number; part_number: string; shelf_qty: number }>(
-      `SELECT id, part_number, shelf_qty FROM products WHERE shelf_qty <> 0 AND part_number <> '0101-0042' ORDER BY id LIMIT 1`,
-    );
-    // The webstore sells the last of one product, in a transaction still open when the pull starts.
     const schema = /schema: (\S+)/.exec(store.yaml)![1]!;
-    const web = new pg.Client({ connectionString: PG_URL });
-    await web.connect();
-    cleanups.push(() => web.end());
-    await web.query(`SET search_path TO ${schema}`);
+    const client = async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      cleanups.push(() => c.end().catch(() => undefined));
+      await c.query(`SET search_path TO ${schema}`);
+      return c;
+    };
+    return { dir: t.dir, store, mock, config, schema, client };
+  }
+
+  /** The backend of a pull that is inside its apply transaction (it holds job_locks FOR SHARE). */
+  async function applyingPid(watcher: pg.Client, schema: string): Promise<number> {
+    for (let i = 0; i < 800; i++) {
+      const r = await watcher.query<{ pid: number }>(
+        `SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relname = 'job_locks' AND l.mode = 'RowShareLock' AND l.granted`,
+        [schema],
+      );
+      if (r.rows[0]) return r.rows[0].pid;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    throw new Error('the pull never reached its apply');
+  }
+
+  it('a webstore write that commits during the apply: the list names exactly what the run cleared, and other writers are not held up', async () => {
+    const ctx = await clearingSetup();
+    const [victim, other] = await ctx.store.query<{ id: number; part_number: string }>(
+      `SELECT id, part_number FROM products WHERE shelf_qty <> 0 AND part_number <> '0101-0042' ORDER BY id LIMIT 2`,
+    );
+    // The webstore sells the last of one product, in a transaction still open when the pull applies.
+    const web = await ctx.client();
     await web.query('BEGIN');
     await web.query('UPDATE products SET shelf_qty = 0 WHERE id = $1', [victim!.id]);
-    const webPid = (await web.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const p = spawnCli(['--config', config, 'inventory', 'pull', '--force', '--json'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
-    // Commit once the pull's apply waits for this transaction.
-    const watcher = new pg.Client({ connectionString: PG_URL });
-    await watcher.connect();
-    cleanups.push(() => watcher.end());
-    let blocked = false;
-    for (let i = 0; i < 600 && !blocked; i++) {
-      const r = await watcher.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [webPid]);
-      blocked = r.rows[0]!.n > 0;
-      if (!blocked) await new Promise((res) => setTimeout(res, 25));
-    }
-    expect(blocked, 'the pull never waited for the open webstore transaction').toBe(true);
+    const p = spawnCli(['--config', ctx.config, 'inventory', 'pull', '--force', '--json'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
+    await applyingPid(await ctx.client(), ctx.schema);
+    await new Promise((res) => setTimeout(res, 300));
+    // While the pull waits for the table, another webstore write goes through at once.
+    const web2 = await ctx.client();
+    await web2.query(`SET statement_timeout = '3s'`);
+    await web2.query(`UPDATE products SET description = 'edited' WHERE id = $1`, [other!.id]);
     await web.query('COMMIT');
     expect(await p.exited, p.stderr()).toBe(0);
     const j = JSON.parse(p.stdout());
@@ -238,8 +257,50 @@ describe.skipIf(!PG_URL)('PostgreSQL: the cleared list and a concurrent writer',
     expect(list).toHaveLength(j.cleared);
     // The webstore zeroed the victim before the clearing ran: the run did not clear it, so it is not listed.
     expect(list.map((x) => x.part_number)).not.toContain(victim!.part_number);
-    const stocked = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM products WHERE shelf_qty <> 0');
+    expect(list.map((x) => x.part_number)).toContain(other!.part_number);
+    const stocked = await ctx.store.query<{ n: number }>('SELECT count(*)::int AS n FROM products WHERE shelf_qty <> 0');
     expect(stocked[0]!.n).toBe(1);
+  });
+
+  it('the pull’s connection killed during the apply: exit 3 with a message, the run recorded failed, nothing changed', async () => {
+    const ctx = await clearingSetup();
+    const before = await ctx.store.query('SELECT id, shelf_qty FROM products ORDER BY id');
+    const web = await ctx.client();
+    await web.query('BEGIN');
+    await web.query(`UPDATE products SET description = 'held' WHERE id = (SELECT min(id) FROM products)`);
+    const p = spawnCli(['--config', ctx.config, 'inventory', 'pull', '--force'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
+    const watcher = await ctx.client();
+    const pid = await applyingPid(watcher, ctx.schema);
+    await watcher.query('SELECT pg_terminate_backend($1)', [pid]);
+    expect(await p.exited).toBe(3);
+    expect(p.stderr()).toMatch(/database/i);
+    expect(p.stderr()).toContain('Nothing was changed');
+    expect(p.stderr()).not.toMatch(/\n\s+at |Unhandled|internal error/);
+    await web.query('ROLLBACK');
+    expect(await ctx.store.query('SELECT id, shelf_qty FROM products ORDER BY id')).toEqual(before);
+    expect((await ctx.store.query<{ status: string }>(`SELECT status FROM sync_runs WHERE job = 'inventory'`)).map((r) => r.status)).toEqual(['failed']);
+  });
+
+  it('a lock connection that drops: the run that took over applies; the first stops before applying (exit 75), changing nothing', async () => {
+    const ctx = await clearingSetup();
+    await mockNext(ctx.mock, { path: '/inventoryfeed', delayMs: 3000, times: 1 });
+    const first = spawnCli(['--config', ctx.config, 'inventory', 'pull', '--force'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
+    const watcher = await ctx.client();
+    let killed = 0;
+    for (let i = 0; i < 200 && killed === 0; i++) {
+      const r = await watcher.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lizzy-sync lock inventory'`);
+      killed = r.rowCount ?? 0;
+      if (killed === 0) await new Promise((res) => setTimeout(res, 25));
+    }
+    expect(killed).toBe(1);
+    const second = await runCli(['--config', ctx.config, 'inventory', 'pull', '--force', '--json'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain('Took over the inventory lock');
+    const after = await ctx.store.query('SELECT id, shelf_qty, updated_at FROM products ORDER BY id');
+    expect(await first.exited, first.stderr()).toBe(75);
+    expect(first.stderr()).toContain('This inventory run lost its lock before applying');
+    expect(first.stderr()).toContain('Nothing was changed by this run');
+    expect(await ctx.store.query('SELECT id, shelf_qty, updated_at FROM products ORDER BY id')).toEqual(after);
   });
 });
 

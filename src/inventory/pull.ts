@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { gate } from '../schedule/gate.js';
 import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
-import type { Product, StagedFeedItem } from '../store/types.js';
+import type { HeldLock, Product, StagedFeedItem } from '../store/types.js';
 import { redact } from '../util/redact.js';
 import { fromStaged, readFeedItem, toStaged, type FeedItem } from './item.js';
 import { normaliserFor } from '../mappings/normalise.js';
@@ -180,7 +180,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
     return finish();
   }
 
-  const body = async (): Promise<InventorySummary> => {
+  const body = async (lock?: HeldLock): Promise<InventorySummary> => {
     const runId = opts.dryRun ? undefined : await store.startRun('inventory', summary.startedAt);
     summary.runId = runId;
     let report: InventoryReportWriter | undefined;
@@ -279,7 +279,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         cleared?.publish();
       } else {
         log.progress(`Applying ${summary.matchedProducts} product updates in one transaction`);
-        const res = await stage.apply({ clear: config.inventory.clearPreviousQuantities, at: clock().toISOString(), cleared });
+        const res = await stage.apply({ clear: config.inventory.clearPreviousQuantities, at: clock().toISOString(), cleared, fence: lock });
         summary.productsUpdated = res.updated;
         summary.cleared = res.cleared;
         summary.reindexQueued = res.reindexQueued;

@@ -141,6 +141,24 @@ export interface ClearedSink {
  * chunks, and the plan is staged the same way before one transaction applies it.
  * Nothing staged is visible to other connections or survives close(); a dry run stays dry.
  */
+/** The job lock a run holds (withJobLock). */
+export interface HeldLock {
+  job: Job;
+  owner: string;
+}
+
+export interface ApplyOptions {
+  clear: boolean;
+  at: string;
+  cleared?: ClearedSink;
+  /**
+   * The lock the run holds: checked inside the apply's transaction, which then keeps any
+   * takeover waiting until it commits, so two runs never apply at once. A lock taken over
+   * in the meantime throws LockLost and nothing changes.
+   */
+  fence?: HeldLock;
+}
+
 export interface FeedStage {
   /** Forget everything staged (a retried fetch starts clean). */
   reset(): Promise<void>;
@@ -179,6 +197,6 @@ export interface FeedStage {
    * quantity, inside the transaction, and cleared.done() is called before the commit: the
    * list is complete whenever the clearing is.
    */
-  apply(w: { clear: boolean; at: string; cleared?: ClearedSink }): Promise<InventoryWriteResult>;
+  apply(w: ApplyOptions): Promise<InventoryWriteResult>;
   close(): Promise<void>;
 }

@@ -5,8 +5,13 @@
 import type { PoolClient } from 'pg';
 import type { CatalogKind } from '../../config/schema.js';
 import { FEED_CROSS_SELECT, FEED_CROSS_SQL, neighboursFromTuples, SHARED_BRAND_SQL, stagedFromRow, type CrossTuple } from '../rows.js';
-import { keyString, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type SetterNeighbours, type StagedFeedItem } from '../types.js';
+import { keyString, type ApplyOptions, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type SetterNeighbours, type StagedFeedItem } from '../types.js';
+import { fenceError } from '../../lock.js';
+import { StoreError } from '../../errors.js';
 import type { PgStore } from './pg-store.js';
+
+/** How long the apply waits for writers to leave products alone. */
+const LOCK_WAIT_MS = 2 * 60_000;
 
 export class PgFeedStage implements FeedStage {
   private constructor(
@@ -15,7 +20,7 @@ export class PgFeedStage implements FeedStage {
   ) {}
 
   static async open(s: PgStore): Promise<PgFeedStage> {
-    const c = await s.pool.connect();
+    const c = await s.connect();
     try {
       await c.query('DROP TABLE IF EXISTS pg_temp.feed_stage, pg_temp.plan_set, pg_temp.plan_keep');
       await c.query(
@@ -218,18 +223,24 @@ export class PgFeedStage implements FeedStage {
     }
   }
 
-  async apply(w: { clear: boolean; at: string; cleared?: ClearedSink }): Promise<InventoryWriteResult> {
+  async apply(w: ApplyOptions): Promise<InventoryWriteResult> {
     await this.c.query('BEGIN');
     try {
+      // Still the job's holder? The row lock taken here keeps a takeover waiting until this
+      // transaction ends, so two runs never apply at once.
+      if (w.fence) {
+        const { rows } = await this.c.query(`SELECT * FROM ${this.s.t('job_locks')} WHERE job = $1 FOR SHARE`, [w.fence.job]);
+        const r = rows[0];
+        const lost = fenceError(w.fence, r ? { job: r.job, owner: r.owner, pid: r.pid, host: r.host, acquiredAt: new Date(r.acquired_at).toISOString(), heartbeatAt: new Date(r.heartbeat_at).toISOString() } : null);
+        if (lost) throw lost;
+      }
       // The list first, in the same transaction (PostgreSQL has no statement-level hook for
       // it), through one cursor: one plan for the whole list instead of one per page. Under
       // READ COMMITTED the cursor and the clearing UPDATE take separate snapshots, so writers
-      // (the webstore) wait until the commit: both then see the same products. Readers do not
-      // wait, and the clearing would row-lock nearly every stocked product anyway.
+      // (the webstore) are kept out until the commit: both then see the same products.
+      // Readers do not wait, and the clearing would row-lock nearly every stocked product anyway.
       if (w.clear && w.cleared) {
-        // A webstore transaction left open does not hang the run: after 2 minutes it fails (exit 3), changing nothing.
-        await this.c.query(`SET LOCAL lock_timeout = '2min'`);
-        await this.c.query(`LOCK TABLE ${this.s.t('products')} IN SHARE ROW EXCLUSIVE MODE`);
+        await this.lockProducts();
         await this.cursorCleared(w.cleared);
       }
       const res = await applyPlanTables(this.s, this.c, w);
@@ -239,6 +250,41 @@ export class PgFeedStage implements FeedStage {
     } catch (err) {
       await this.c.query('ROLLBACK').catch(() => undefined);
       throw err;
+    }
+  }
+
+  /**
+   * Lock products against writers for the rest of the transaction. Asked with NOWAIT every
+   * quarter second rather than queued: a queued lock request would hold up every webstore
+   * write behind it while it waits. After LOCK_WAIT_MS it gives up (exit 3, nothing changed),
+   * naming who held the table.
+   */
+  private async lockProducts(): Promise<void> {
+    const P = this.s.t('products');
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      await this.c.query('SAVEPOINT lock_products');
+      try {
+        await this.c.query(`LOCK TABLE ${P} IN SHARE ROW EXCLUSIVE MODE NOWAIT`);
+        await this.c.query('RELEASE SAVEPOINT lock_products');
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55P03') throw err;
+        await this.c.query('ROLLBACK TO SAVEPOINT lock_products');
+      }
+      if (Date.now() >= deadline) {
+        const { rows } = await this.c.query<{ pid: number; app: string | null; since: Date | null }>(
+          `SELECT DISTINCT a.pid, a.application_name AS app, a.xact_start AS since FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+           WHERE l.relation = $1::regclass AND l.granted AND l.pid <> pg_backend_pid() ORDER BY a.pid LIMIT 5`,
+          [P],
+        );
+        const who = rows.map((r) => `pid ${r.pid}${r.app ? ` (${r.app})` : ''}${r.since ? `, in a transaction since ${new Date(r.since).toISOString()}` : ''}`).join('; ');
+        throw new StoreError(
+          `Other database sessions kept writing to the products table for ${LOCK_WAIT_MS / 60_000} minutes${who ? ` (${who})` : ''}: the pull needs a moment without writers to clear quantities. Nothing was changed.`,
+          { hint: 'Look for a webstore transaction left open (pg_stat_activity, state "idle in transaction"); the next run tries again.' },
+        );
+      }
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 

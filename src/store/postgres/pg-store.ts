@@ -82,13 +82,24 @@ export class PgStore implements Store {
     return store;
   }
 
+  /**
+   * A pooled connection with an error listener: a connection that drops while checked out
+   * (server restart, pg_terminate_backend, network) fails its query instead of crashing the
+   * process with an unhandled 'error' event.
+   */
+  async connect(): Promise<pg.PoolClient> {
+    const c = await this.pool.connect();
+    if (c.listenerCount('error') === 0) c.on('error', () => undefined);
+    return c;
+  }
+
   t(name: string): string {
     return `${this.S}.${name}`;
   }
 
   /** Run fn in one transaction on one connection. */
   async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
+    const c = await this.connect();
     try {
       await c.query('BEGIN');
       const out = await fn(c);
@@ -194,7 +205,7 @@ export class PgStore implements Store {
 
   async *exportCatalog(): AsyncIterable<Product> {
     // A cursor in one read transaction: one sort, bounded memory, a consistent snapshot.
-    const c = await this.pool.connect();
+    const c = await this.connect();
     try {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await c.query(`DECLARE export_cur NO SCROLL CURSOR FOR SELECT * FROM ${this.t('products')} ORDER BY catalog COLLATE "C", match_brand COLLATE "C", part_number COLLATE "C"`);

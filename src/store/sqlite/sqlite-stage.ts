@@ -6,8 +6,9 @@
 import type Database from 'better-sqlite3';
 import type { CatalogKind } from '../../config/schema.js';
 import { FEED_CROSS_SELECT, FEED_CROSS_SQL, neighboursFromTuples, SHARED_BRAND_SQL, stagedFromRow, type CrossTuple, type StagedRow } from '../rows.js';
+import { fenceError } from '../../lock.js';
 import { insertMany } from './insert-many.js';
-import { keyString, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type SetterNeighbours, type StagedFeedItem } from '../types.js';
+import { keyString, type ApplyOptions, type ClearedSink, type FeedStage, type HeldLock, type InventoryWriteResult, type ProductState, type SetterNeighbours, type StagedFeedItem } from '../types.js';
 
 type DB = Database.Database;
 type StagedTuple = [number, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
@@ -255,8 +256,20 @@ export class SqliteFeedStage implements FeedStage {
     }
   }
 
-  async apply(w: { clear: boolean; at: string; cleared?: ClearedSink }): Promise<InventoryWriteResult> {
-    return this.db.transaction(() => applyPlanTables(this.db, w)).immediate();
+  async apply(w: ApplyOptions): Promise<InventoryWriteResult> {
+    return this.db
+      .transaction(() => {
+        // The write lock is ours until the commit: a takeover cannot happen in between.
+        if (w.fence) {
+          const r = this.db.prepare('SELECT * FROM job_locks WHERE job = ?').get(w.fence.job) as
+            | { job: HeldLock['job']; owner: string; pid: number; host: string; acquired_at: string; heartbeat_at: string }
+            | undefined;
+          const lost = fenceError(w.fence, r ? { job: r.job, owner: r.owner, pid: r.pid, host: r.host, acquiredAt: r.acquired_at, heartbeatAt: r.heartbeat_at } : null);
+          if (lost) throw lost;
+        }
+        return applyPlanTables(this.db, w);
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {
