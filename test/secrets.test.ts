@@ -91,6 +91,30 @@ describe('no part of the API key leaks', () => {
     t.cleanup();
   });
 
+  // Bug: inventory fetch --out saved Lizzy's feed verbatim, so a key in a feed value went into the file.
+  it('inventory fetch --out: a key in feed values is saved as ***, with a warning', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir, {
+      feed: [
+        { VendorName: 'PARTS UNLIMITED', ItemNumber: API_KEY, Quantity: 1, Description: `see ${API_KEY} here` },
+        { VendorName: `V ${API_KEY}`, ItemNumber: '2', Quantity: 2 },
+      ],
+    });
+    const config = writeConfig(t.dir, { baseUrl: mock.url });
+    const out = path.join(t.dir, 'fetched.json');
+    const r = await runCli(['--config', config, 'inventory', 'fetch', '--out', out], { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T18:00:00Z' }) });
+    await mock.close();
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expectNoFragment(text + r.stdout + r.stderr, API_KEY);
+    expect(JSON.parse(text)).toEqual([
+      { VendorName: 'PARTS UNLIMITED', ItemNumber: '***', Quantity: 1, Description: 'see *** here' },
+      { VendorName: 'V ***', ItemNumber: '2', Quantity: 2 },
+    ]);
+    expect(r.stderr).toContain('Some feed text contains the Lizzy API key; it is saved as ***');
+    t.cleanup();
+  });
+
   it('the environment a notify.command runs in holds no secret', () => {
     registerSecret('notify-secret-0123456789');
     const env = envWithoutSecrets({ PATH: '/usr/bin', LIZZY_API_KEY: 'anything', OTHER: 'x notify-secret-0123456789 y', HOME: '/home/x' });

@@ -6,6 +6,7 @@ import { EXIT, InputError } from '../errors.js';
 import type { InventorySummary } from '../inventory/pull.js';
 import { STATUSES } from '../inventory/plan.js';
 import { checkOutputFile } from '../util/output-file.js';
+import { redact } from '../util/redact.js';
 import { cliClock, loadCliConfig } from './context.js';
 import { cliLogger, colors, fmtDuration, fmtInt, out, printJson, type GlobalOptions } from './output.js';
 
@@ -99,12 +100,20 @@ export async function inventoryFetchCommand(flags: GlobalOptions & { out: string
   checkOutputFile('--out', flags.out);
   // Collect first: a failed fetch must not leave a half-written feed file behind.
   let elements: string[] = [];
+  let redacted = false;
+  // The saved feed is a file like any other: the API key never goes into it (text values
+  // are redacted before they are encoded, then the encoded item as a whole).
+  const hideKey = (_k: string, val: unknown) => (typeof val === 'string' ? redact(val) : val);
   const res = await client.fetchInventoryFeed(since, {
     begin: () => {
       elements = [];
+      redacted = false;
     },
     element: (v) => {
-      elements.push(JSON.stringify(v));
+      const plain = JSON.stringify(v);
+      const text = redact(JSON.stringify(v, hideKey));
+      if (text !== plain) redacted = true;
+      elements.push(text);
     },
   });
   // Written under a temporary name and renamed when complete: never a truncated feed file.
@@ -121,7 +130,8 @@ export async function inventoryFetchCommand(flags: GlobalOptions & { out: string
     throw new InputError(`Cannot write ${file}: ${(e as Error).message}`);
   }
   log.stop();
-  if (flags.json) printJson({ ok: true, exitCode: EXIT.OK, file, items: res.items, modifiedSince: since });
+  if (redacted) log.warn('Some feed text contains the Lizzy API key; it is saved as *** (the key never leaves lizzy-sync).');
+  if (flags.json) printJson({ ok: true, exitCode: EXIT.OK, file, items: res.items, modifiedSince: since, redacted });
   else out(`Saved ${fmtInt(res.items)} feed items (changed since ${since}) to ${file}`);
   return EXIT.OK;
 }
