@@ -527,6 +527,26 @@ describe('inventory pull: configuration and locks', () => {
     t.cleanup();
   });
 
+  // Found by a break-it pass: a reports.dir that is a file was exit 3 ("cannot create"),
+  // found only after Lizzy had been called; it is a configuration mistake.
+  it('reports.dir naming a file: exit 2 naming reports.dir, before Lizzy is called (pull and push)', async () => {
+    const ctx = await setup({ feed: [] });
+    try {
+      writeFileSync(path.join(ctx.dir, 'reports'), 'not a folder');
+      const r = await pull(ctx);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('reports.dir:');
+      expect(r.stderr).toContain('is not a folder');
+      const push = await runCli(['--config', ctx.config, 'orders', 'push'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) });
+      expect(push.code, push.stderr).toBe(2);
+      expect(push.stderr).toContain('reports.dir:');
+      expect(ctx.mock.state.requests).toHaveLength(0);
+    } finally {
+      await ctx.mock.close();
+      await ctx.cleanup();
+    }
+  });
+
   it('a missing config file exits 2 and says what to do', async () => {
     const t = tempDir();
     const r = await runCli(['inventory', 'pull'], { cwd: t.dir });

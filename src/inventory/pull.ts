@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { makeReportsFolder } from '../report/csv.js';
 import type { Clock } from '../clock.js';
 import type { Config, VendorMapping } from '../config/schema.js';
 import { GuardTripped, LizzySyncError, RunTimeout } from '../errors.js';
@@ -181,6 +183,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
   }
 
   const body = async (lock?: HeldLock): Promise<InventorySummary> => {
+    // A reports.dir that cannot be a folder is found before Lizzy is called.
+    makeReportsFolder(path.join(config.reports.dir, 'inventory.csv'));
     const runId = opts.dryRun ? undefined : await store.startRun('inventory', summary.startedAt);
     summary.runId = runId;
     let report: InventoryReportWriter | undefined;

@@ -12,6 +12,8 @@
  *   retried order by order.
  * - Lizzy down (unreachable, 5xx, 429, unreadable answer): the run stops at once (exit 3).
  */
+import path from 'node:path';
+import { makeReportsFolder } from '../report/csv.js';
 import type { Clock } from '../clock.js';
 import { requireWebstoreId } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -122,6 +124,8 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
   const now = () => clock().toISOString();
 
   const body = async (): Promise<OrderPushResult> => {
+    // A reports.dir that cannot be a folder is found before any order is sent.
+    makeReportsFolder(path.join(config.reports.dir, 'orders.csv'));
     const runId = dryRun ? undefined : await store.startRun('orders', started.toISOString());
     const claim = () => ({ runId: runId!, at: now() });
     const rows = new Map<string, OrderReportRow>();

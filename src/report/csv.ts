@@ -2,7 +2,7 @@ import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSy
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { StoreError } from '../errors.js';
+import { ConfigError, StoreError } from '../errors.js';
 import { checkOutputFile } from '../util/output-file.js';
 import { redact } from '../util/redact.js';
 
@@ -62,10 +62,17 @@ function reportWriteError(file: string, err: unknown, flag?: string): StoreError
     : new StoreError(`Cannot write the report ${file}: ${(err as Error).message}`, { hint: 'Check reports.dir and free disk space.' });
 }
 
-function makeReportsFolder(file: string): void {
+export function makeReportsFolder(file: string): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A path through a file is the configuration's mistake (exit 2), not the disk's.
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new ConfigError(`reports.dir: ${path.dirname(file)} is not a folder (a file has that name or is on its path)`, {
+        hint: 'Set reports.dir to a folder (it is created if missing), or move the file away.',
+      });
+    }
     throw new StoreError(`Cannot create the reports folder ${path.dirname(file)}: ${(err as Error).message}`, {
       hint: 'Set reports.dir to a writable folder.',
     });
