@@ -41,8 +41,8 @@ export async function withJobLock<T>(
     );
   }
   // Holding the lock, any run of this job still marked "running" died without finishing.
-  const stale = await store.markInterrupted(job, clock().toISOString()).catch(() => 0);
-  if (stale > 0) log.warn(`${stale} earlier ${job} run(s) ended without finishing (killed or crashed); marked interrupted in the run log.`);
+  const interrupted = await store.markInterrupted(job, clock().toISOString()).catch(() => []);
+  if (interrupted.length > 0) log.warn(`${interrupted.length} earlier ${job} run(s) ended without finishing (killed or crashed); marked interrupted in the run log.`);
   let warned = false;
   const timer = setInterval(() => {
     store
@@ -58,7 +58,7 @@ export async function withJobLock<T>(
   }, opts.heartbeatMs ?? HEARTBEAT_MS);
   timer.unref();
   try {
-    return await fn({ job, owner: me.owner });
+    return await fn({ job, owner: me.owner, interrupted });
   } finally {
     clearInterval(timer);
     await store.releaseLock(job, me.owner).catch(() => undefined);

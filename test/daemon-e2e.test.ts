@@ -148,6 +148,39 @@ describe('the cleared list and a kill around the commit', () => {
     if (lists.length > 0) expect(stocked, `a cleared list exists (exit ${code}) but the clearing was not committed`).toBe(1);
     else expect(stocked).toBe(150_000);
   }, 60_000);
+  it('SIGKILL while the list is being written (before the commit): nothing changed, and the next run removes the unfinished list', async () => {
+    const t = tempDir();
+    const rows = ['catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty'];
+    for (let i = 0; i < 150_000; i++) rows.push(`aftermarket,PU,Acme,P-${i},Part ${i},1.00,${(i % 7) + 1}`);
+    writeFileSync(path.join(t.dir, 'big.csv'), rows.join('\n'));
+    const mock = await startMock(t.dir, { feed: [{ VendorName: 'PARTS UNLIMITED', ItemNumber: 'P-1', Quantity: 40 }] });
+    const config = writeConfig(t.dir, { baseUrl: mock.url, clear: true });
+    ctx = { ...t, mock, config };
+    const imp = await runCli(['--config', config, 'catalog', 'import', path.join(t.dir, 'big.csv')], { env: cliEnv() });
+    expect(imp.code, imp.stderr).toBe(0);
+    const reports = path.join(t.dir, 'reports');
+    mkdirSync(reports, { recursive: true });
+    const p = spawnCli(['--config', config, 'inventory', 'pull', '--force'], { env: cliEnv() });
+    let seen = '';
+    const watcher = watch(reports, (_event, name) => {
+      if (!seen && name?.endsWith('-cleared.csv.partial')) {
+        seen = name;
+        p.child.kill('SIGKILL');
+      }
+    });
+    await p.exited;
+    watcher.close();
+    expect(seen).not.toBe('');
+    expect(query<{ n: number }>(ctx, 'SELECT count(*) AS n FROM products WHERE shelf_qty <> 0')[0]!.n).toBe(150_000);
+    const next = await runCli(['--config', config, 'inventory', 'pull', '--force'], { env: cliEnv() });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain('whose changes were never committed');
+    const files = readdirSync(reports);
+    expect(files).not.toContain(seen);
+    expect(files.filter((f) => f.endsWith('-cleared.csv'))).toHaveLength(1);
+    expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
+  }, 60_000);
+
 });
 
 describe('--scheduled runs for cron and Task Scheduler', () => {

@@ -402,6 +402,30 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     expect(reports(ctx).filter((f) => f.includes('-cleared.csv'))).toEqual([]);
   });
 
+  // Found by a break-it pass: a run killed before its commit left `-cleared.csv.partial`,
+  // which looked like the list of a run killed just after it. The database records which
+  // runs committed (the report path, written in the apply's transaction), and the next run
+  // settles the files: the committed run's list gets its name, the rest are removed.
+  it('files left by killed runs are settled by the next run from what the database committed', async () => {
+    ctx = await setup({ feed: small });
+    const dir = path.join(ctx.dir, 'reports');
+    mkdirSync(dir, { recursive: true });
+    const committed = path.join(dir, 'inventory-20261202-100000-000Z.csv');
+    await ctx.store.query(`INSERT INTO sync_runs (job, started_at, status) VALUES ('inventory', ?, 'running')`, ['2026-12-01T10:00:00.000Z']);
+    await ctx.store.query(`INSERT INTO sync_runs (job, started_at, status, report_path) VALUES ('inventory', ?, 'running', ?)`, ['2026-12-02T10:00:00.000Z', committed]);
+    for (const f of ['inventory-20261201-100000-000Z-cleared.csv.partial', 'inventory-20261201-100000-000Z.csv.partial', 'inventory-20261202-100000-000Z-cleared.csv.partial']) {
+      writeFileSync(path.join(dir, f), 'catalog,brand,part_number,old_qty,new_qty,note\r\n');
+    }
+    writeFileSync(committed, 'the report\r\n');
+    const r = await pull(ctx, ['--force']);
+    expect(r.stderr).toContain('2 earlier inventory run(s) ended without finishing');
+    expect(r.stderr).toContain(`The cleared list of interrupted run #2 is complete (its changes were committed): ${committed.replace(/\.csv$/, '-cleared.csv')}`);
+    expect(r.stderr).toContain('left by interrupted run #1, whose changes were never committed');
+    const left = reports(ctx).filter((f) => /^inventory-2026120[12]/.test(f));
+    expect(left).toEqual(['inventory-20261202-100000-000Z-cleared.csv', 'inventory-20261202-100000-000Z.csv']);
+    expect((await runs(ctx)).map((x) => x.status)).toEqual(['interrupted', 'interrupted', 'needs_attention']);
+  });
+
   it('without clearing, products missing from the feed keep their quantity', async () => {
     ctx = await setup({ feed: small, clear: false });
     const before = await exportCatalog(ctx);

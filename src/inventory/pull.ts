@@ -25,7 +25,7 @@ import {
   type NormalisedCandidates,
   type VendorCount,
 } from './plan.js';
-import { ClearedList, InventoryReportWriter } from './report.js';
+import { ClearedList, InventoryReportWriter, settleInterruptedReports } from './report.js';
 
 /** Feed items per staging insert, and per planning chunk: memory is bounded by these. */
 const STAGE_BATCH = 5000;
@@ -185,6 +185,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
   const body = async (lock?: HeldLock): Promise<InventorySummary> => {
     // A reports.dir that cannot be a folder is found before Lizzy is called.
     makeReportsFolder(path.join(config.reports.dir, 'inventory.csv'));
+    // Files a killed run left under temporary names: settled by what the database says it committed.
+    for (const note of settleInterruptedReports(config.reports.dir, lock?.interrupted ?? [])) log.warn(note);
     const runId = opts.dryRun ? undefined : await store.startRun('inventory', summary.startedAt);
     summary.runId = runId;
     let report: InventoryReportWriter | undefined;
@@ -283,7 +285,13 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         cleared?.publish();
       } else {
         log.progress(`Applying ${summary.matchedProducts} product updates in one transaction`);
-        const res = await stage.apply({ clear: config.inventory.clearPreviousQuantities, at: clock().toISOString(), cleared, fence: lock });
+        const res = await stage.apply({
+          clear: config.inventory.clearPreviousQuantities,
+          at: clock().toISOString(),
+          cleared,
+          fence: lock,
+          run: runId !== undefined && summary.reportPath ? { id: runId, reportPath: summary.reportPath } : undefined,
+        });
         summary.productsUpdated = res.updated;
         summary.cleared = res.cleared;
         summary.reindexQueued = res.reindexQueued;

@@ -1,5 +1,7 @@
-import { CsvFileSync, CsvReport, reportPath, type Cell } from '../report/csv.js';
-import type { ClearedSink } from '../store/types.js';
+import { readdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { CsvFileSync, CsvReport, reportPath, reportStamp, type Cell } from '../report/csv.js';
+import type { ClearedSink, InterruptedRun } from '../store/types.js';
 import { formatCents } from '../util/money.js';
 import type { PlanRow, VendorCount } from './plan.js';
 
@@ -70,6 +72,45 @@ export class InventoryReportWriter {
  * written synchronously; done() finishes the file before the commit (a write error rolls the
  * clearing back) and publish() names it after the commit. There is a file only when there is a row.
  */
+/** The cleared list's name for a run's report. */
+export const clearedListPath = (reportFile: string): string => reportFile.replace(/(-DRY-RUN)?\.csv$/, '-cleared$1.csv');
+
+/**
+ * Files left under temporary names by inventory runs that were killed: the whole cleared
+ * list of a run whose apply committed takes its real name; anything else such a run left
+ * (a list of a clearing that never committed, a half-written report) is removed. Which
+ * runs committed is the database's record (Store.markInterrupted), not a guess from files.
+ */
+export function settleInterruptedReports(dir: string, runs: InterruptedRun[]): string[] {
+  const notes: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return notes;
+  }
+  for (const run of runs) {
+    const prefix = `inventory-${reportStamp(new Date(run.startedAt))}`;
+    const keep = run.reportPath ? `${path.basename(clearedListPath(run.reportPath))}.partial` : undefined;
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !name.endsWith('.partial')) continue;
+      const file = path.join(dir, name);
+      try {
+        if (name === keep) {
+          renameSync(file, file.slice(0, -'.partial'.length));
+          notes.push(`The cleared list of interrupted run #${run.id} is complete (its changes were committed): ${file.slice(0, -'.partial'.length)}`);
+        } else {
+          rmSync(file, { force: true });
+          notes.push(`Removed ${file}, left by interrupted run #${run.id}${run.reportPath ? '' : ', whose changes were never committed'}`);
+        }
+      } catch {
+        // left as it is; nothing depends on it
+      }
+    }
+  }
+  return notes;
+}
+
 export class ClearedList implements ClearedSink {
   readonly file: string;
   path?: string;
@@ -77,7 +118,7 @@ export class ClearedList implements ClearedSink {
   private readonly cells: Cell[];
 
   constructor(reportPath: string, dryRun: boolean) {
-    this.file = reportPath.replace(/(-DRY-RUN)?\.csv$/, '-cleared$1.csv');
+    this.file = clearedListPath(reportPath);
     this.cells = ['', '', '', 0, 0, dryRun ? 'DRY RUN: would be cleared' : 'cleared: not in the feed'];
   }
 

@@ -268,9 +268,12 @@ export class CsvFileSync {
   }
 }
 
+/** The run's start as report names write it: 20261203-120000-123Z. */
+export const reportStamp = (at: Date): string => at.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d{3})Z$/, '-$1Z');
+
 /** A report name that sorts by time, is valid on Windows, and does not overwrite another. */
 export function reportPath(dir: string, job: string, at: Date, suffix = ''): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d{3})Z$/, '-$1Z');
+  const stamp = reportStamp(at);
   // A second report in the same millisecond gets a counter before the suffix, so a dry
   // run's name still ends in -DRY-RUN.csv.
   let candidate = path.join(dir, `${job}-${stamp}${suffix}.csv`);

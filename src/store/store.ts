@@ -2,6 +2,7 @@ import type {
   CatalogImportResult,
   FeedStage,
   CatalogRow,
+  InterruptedRun,
   InventoryWrite,
   InventoryWriteResult,
   Job,
@@ -62,8 +63,12 @@ export interface Store extends OrderStore {
     r: { finishedAt: string; status: RunStatus; counts: Record<string, unknown>; reportPath: string | null; error: string | null },
   ): Promise<void>;
   lastRun(job: Job, opts?: { status?: RunStatus[] }): Promise<RunRecord | null>;
-  /** Runs of the job still marked running (the caller holds the job's lock, so they died): mark them interrupted. */
-  markInterrupted(job: Job, at: string): Promise<number>;
+  /**
+   * Mark the job's runs still "running" as interrupted (their process is gone: the caller
+   * holds the lock) and return them. reportPath is set on a run whose inventory apply
+   * committed (it is written inside the apply's transaction).
+   */
+  markInterrupted(job: Job, at: string): Promise<InterruptedRun[]>;
 
   // locks
   /**

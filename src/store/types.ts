@@ -141,10 +141,20 @@ export interface ClearedSink {
  * chunks, and the plan is staged the same way before one transaction applies it.
  * Nothing staged is visible to other connections or survives close(); a dry run stays dry.
  */
+/** A run whose process ended without finishing it (see Store.markInterrupted). */
+export interface InterruptedRun {
+  id: number;
+  startedAt: string;
+  /** Set when its inventory apply committed. */
+  reportPath: string | null;
+}
+
 /** The job lock a run holds (withJobLock). */
 export interface HeldLock {
   job: Job;
   owner: string;
+  /** Earlier runs of the job found dead when the lock was taken. */
+  interrupted?: InterruptedRun[];
 }
 
 export interface ApplyOptions {
@@ -157,6 +167,11 @@ export interface ApplyOptions {
    * in the meantime throws LockLost and nothing changes.
    */
   fence?: HeldLock;
+  /**
+   * The run being applied: its report path is recorded in the same transaction, so a run
+   * killed after the commit can be told from one killed before it (see markInterrupted).
+   */
+  run?: { id: number; reportPath: string };
 }
 
 export interface FeedStage {

@@ -234,6 +234,7 @@ export class PgFeedStage implements FeedStage {
         const lost = fenceError(w.fence, r ? { job: r.job, owner: r.owner, pid: r.pid, host: r.host, acquiredAt: new Date(r.acquired_at).toISOString(), heartbeatAt: new Date(r.heartbeat_at).toISOString() } : null);
         if (lost) throw lost;
       }
+      if (w.run) await this.c.query(`UPDATE ${this.s.t('sync_runs')} SET report_path = $1 WHERE id = $2`, [w.run.reportPath, w.run.id]);
       // The list first, in the same transaction (PostgreSQL has no statement-level hook for
       // it), through one cursor: one plan for the whole list instead of one per page. Under
       // READ COMMITTED the cursor and the clearing UPDATE take separate snapshots, so writers

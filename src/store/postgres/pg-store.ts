@@ -24,6 +24,7 @@ import {
   type ProductKey,
   type RunRecord,
   type RunStatus,
+  type InterruptedRun,
 } from '../types.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import * as orders from './pg-orders.js';
@@ -340,12 +341,13 @@ export class PgStore implements Store {
     ]);
   }
 
-  async markInterrupted(job: Job, at: string): Promise<number> {
+  async markInterrupted(job: Job, at: string): Promise<InterruptedRun[]> {
     const r = await this.pool.query(
-      `UPDATE ${this.t('sync_runs')} SET status = 'interrupted', finished_at = $1, error = coalesce(error, 'the process ended before the run finished') WHERE job = $2 AND status = 'running'`,
+      `UPDATE ${this.t('sync_runs')} SET status = 'interrupted', finished_at = $1, error = coalesce(error, 'the process ended before the run finished') WHERE job = $2 AND status = 'running'
+       RETURNING id, started_at, report_path`,
       [at, job],
     );
-    return r.rowCount ?? 0;
+    return r.rows.map((x) => ({ id: Number(x.id), startedAt: iso(x.started_at)!, reportPath: x.report_path }));
   }
 
   async lastRun(job: Job, opts: { status?: RunStatus[] } = {}): Promise<RunRecord | null> {

@@ -267,6 +267,7 @@ export class SqliteFeedStage implements FeedStage {
           const lost = fenceError(w.fence, r ? { job: r.job, owner: r.owner, pid: r.pid, host: r.host, acquiredAt: r.acquired_at, heartbeatAt: r.heartbeat_at } : null);
           if (lost) throw lost;
         }
+        if (w.run) this.db.prepare('UPDATE sync_runs SET report_path = ? WHERE id = ?').run(w.run.reportPath, w.run.id);
         return applyPlanTables(this.db, w);
       })
       .immediate();

@@ -17,6 +17,7 @@ import {
   type ProductKey,
   type RunRecord,
   type RunStatus,
+  type InterruptedRun,
 } from '../types.js';
 import { productFromRow, type ProductRow } from '../rows.js';
 import { insertMany } from './insert-many.js';
@@ -229,10 +230,13 @@ export class SqliteStore implements Store {
       .run(r.finishedAt, r.status, JSON.stringify(r.counts), r.reportPath, r.error, id);
   }
 
-  async markInterrupted(job: Job, at: string): Promise<number> {
-    return this.db
-      .prepare("UPDATE sync_runs SET status = 'interrupted', finished_at = ?, error = coalesce(error, 'the process ended before the run finished') WHERE job = ? AND status = 'running'")
-      .run(at, job).changes;
+  async markInterrupted(job: Job, at: string): Promise<InterruptedRun[]> {
+    const rows = this.db
+      .prepare(
+        "UPDATE sync_runs SET status = 'interrupted', finished_at = ?, error = coalesce(error, 'the process ended before the run finished') WHERE job = ? AND status = 'running' RETURNING id, started_at, report_path",
+      )
+      .all(at, job) as Array<{ id: number; started_at: string; report_path: string | null }>;
+    return rows.map((r) => ({ id: r.id, startedAt: r.started_at, reportPath: r.report_path }));
   }
 
   async lastRun(job: Job, opts: { status?: RunStatus[] } = {}): Promise<RunRecord | null> {
