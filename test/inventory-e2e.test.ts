@@ -346,47 +346,45 @@ describe('inventory pull: clearing, guard and small feeds', () => {
 
   // Found by a break-it pass: the pull plans 5,000 items at a time, and the notes about two
   // items setting one product were lost when the two fell in different chunks.
-  it('two vendor names setting one product thousands of items apart: both rows say so, the later wins', async () => {
-    const filler = Array.from({ length: 6_000 }, (_, i) => ({ VendorName: 'NOBODY', ItemNumber: `X${i}`, Quantity: 1 }));
+  it('vendor names setting one product thousands of items apart: every row names its neighbours, invalid ones say whose quantity stands, the last wins', async () => {
+    const filler = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ VendorName: 'NOBODY', ItemNumber: `X${from + i}`, Quantity: 1 }));
+    const part = '0101-0042';
     ctx = await setup({
       feed: [
-        { VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 5 },
-        ...filler,
-        { VendorName: 'PU', ItemNumber: '0101-0042', Quantity: 7 },
-        { VendorName: 'PU-WEB', ItemNumber: '0101-0042', Quantity: 'many' },
-        { VendorName: 'PU-EAST', ItemNumber: '0101-0042', Quantity: 8 },
+        { VendorName: 'PARTS UNLIMITED', ItemNumber: part, Quantity: 5 }, // 1
+        { VendorName: 'PU-WEST', ItemNumber: part, Quantity: 'lots' }, // 2
+        ...filler(5000, 0), // 3..5002: the next planning chunk starts at 5001
+        { VendorName: 'PU-NORTH', ItemNumber: part, Quantity: 'n/a' }, // 5003
+        ...filler(1000, 5000), // 5004..6003
+        { VendorName: 'PU', ItemNumber: part, Quantity: 7 }, // 6004
+        { VendorName: 'PU-WEB', ItemNumber: part, Quantity: 'many' }, // 6005
+        { VendorName: 'PU-EAST', ItemNumber: part, Quantity: 8 }, // 6006
       ],
       clear: false,
       vendorsYaml: `${DEFAULT_VENDORS}
-  - vendor: PU
-    catalog: aftermarket
-    distributor: PU
-  - vendor: PU-WEB
-    catalog: aftermarket
-    distributor: PU
-  - vendor: PU-EAST
-    catalog: aftermarket
-    distributor: PU`,
+${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v}\n    catalog: aftermarket\n    distributor: PU`).join('\n')}`,
     });
     const r = await pull(ctx, ['--json']);
     const j = JSON.parse(r.stdout);
-    const rows = readCsvFile(j.reportPath).filter((x) => x.item_number === '0101-0042');
+    const rows = readCsvFile(j.reportPath).filter((x) => x.item_number === part);
     expect(rows.map((x) => [x.vendor, x.status, x.new_qty])).toEqual([
       ['PARTS UNLIMITED', 'updated', '5'],
+      ['PU-WEST', 'invalid', '5'],
+      ['PU-NORTH', 'invalid', '5'],
       ['PU', 'updated', '7'],
-      ['PU-WEB', 'invalid', rows[2]!.old_qty],
+      ['PU-WEB', 'invalid', '7'],
       ['PU-EAST', 'updated', '8'],
     ]);
-    expect(rows[0]!.note).toBe('overridden by the later item at position 6002 (PU 0101-0042)');
-    expect(rows[1]!.note).toBe(
-      'also set by the item at position 1 (PARTS UNLIMITED 0101-0042); this later one wins; overridden by the later item at position 6004 (PU-EAST 0101-0042)',
-    );
-    expect(rows[3]!.note).toBe('also set by the item at position 6002 (PU 0101-0042); this later one wins');
-    expect((await exportCatalog(ctx)).get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('8');
+    const at = (p: number, v: string) => `position ${p} (${v} ${part})`;
+    expect(rows[0]!.note).toBe(`overridden by the later item at ${at(6004, 'PU')}`);
+    expect(rows[1]!.note).toMatch(new RegExp(`: changes nothing; the product takes the quantity of the item at ${at(1, 'PARTS UNLIMITED').replace(/[()]/g, '\\$&')}; overridden by the later item at ${at(6004, 'PU').replace(/[()]/g, '\\$&')}$`));
+    expect(rows[2]!.note).toMatch(new RegExp(`: changes nothing; the product takes the quantity of the item at ${at(1, 'PARTS UNLIMITED').replace(/[()]/g, '\\$&')}; overridden by the later item at ${at(6004, 'PU').replace(/[()]/g, '\\$&')}$`));
+    expect(rows[3]!.note).toBe(`also set by the item at ${at(1, 'PARTS UNLIMITED')}; this later one wins; overridden by the later item at ${at(6006, 'PU-EAST')}`);
+    expect(rows[4]!.note).toMatch(new RegExp(`: changes nothing; the product takes the quantity of the item at ${at(6004, 'PU').replace(/[()]/g, '\\$&')}; overridden by the later item at ${at(6006, 'PU-EAST').replace(/[()]/g, '\\$&')}$`));
+    expect(rows[5]!.note).toBe(`also set by the item at ${at(6004, 'PU')}; this later one wins`);
+    expect((await exportCatalog(ctx)).get(`aftermarket|PU|${part}`)!.shelf_qty).toBe('8');
   });
 
-  // Found by a break-it pass: a run whose lock was taken over (its heartbeat late, or on
-  // PostgreSQL its lock connection dropped) went on to apply beside the run that took over.
   it('a run whose lock another run took over while it fetched stops before applying: exit 75, nothing changed', async () => {
     ctx = await setup({ feed: small });
     const before = await exportCatalog(ctx);

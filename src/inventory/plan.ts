@@ -214,6 +214,8 @@ export function planInventory(
   const rows: PlanRow[] = [];
   const sets = new Map<number, { qty: number; priceCents?: number }>();
   const setBy = new Map<number, PlanRow>();
+  /** Invalid items' rows since the last item that set their product (a later setter names itself on them). */
+  const keptBy = new Map<number, PlanRow[]>();
   const protectedIds = new Set<number>();
   const unrecognized = new Map<string, number>();
   /** Near-miss suggestion per unrecognized vendor name ('': none), worked out once per name. */
@@ -331,12 +333,31 @@ export function planInventory(
       row.productId = product.id;
       row.oldQty = product.shelfQty;
       row.oldPriceCents = product.listPriceCents;
+      const around = neighbours.size > 0 ? neighbours.get(neighbourKey(it.position, product.id)) : undefined;
       if (it.invalid) {
         row.status = 'invalid';
-        row.newQty = product.shelfQty;
         row.newPriceCents = product.listPriceCents;
-        row.notes.unshift(`${it.invalid}: quantity kept${settings.clearPreviousQuantities ? ' (not cleared)' : ''}`);
-        if (!sets.has(product.id)) protectedIds.add(product.id);
+        // Another item that sets this product decides its quantity; this one changes nothing.
+        const prior = setBy.get(product.id);
+        const setter = prior
+          ? { position: prior.position, vendor: prior.vendor, itemNumber: prior.itemNumber, qty: sets.get(product.id)!.qty }
+          : around?.prev && around.prev.position < first
+            ? around.prev
+            : undefined;
+        if (setter) {
+          row.newQty = setter.qty ?? product.shelfQty;
+          row.notes.unshift(`${it.invalid}: changes nothing; the product takes the quantity of the item at position ${setter.position} (${setter.vendor} ${setter.itemNumber})`);
+        } else {
+          row.newQty = product.shelfQty;
+          row.notes.unshift(`${it.invalid}: quantity kept${settings.clearPreviousQuantities ? ' (not cleared)' : ''}`);
+          protectedIds.add(product.id);
+        }
+        if (around?.next && around.next.position > last) row.notes.push(overriddenBy(around.next.position, around.next.vendor, around.next.itemNumber));
+        else {
+          const list = keptBy.get(product.id);
+          if (list) list.push(row);
+          else keptBy.set(product.id, [row]);
+        }
         counts.invalid++;
         continue;
       }
@@ -347,7 +368,11 @@ export function planInventory(
         else row.notes.push(`${it.priceProblem ?? 'no list price'}: price kept`);
       }
       const prior = setBy.get(product.id);
-      const around = neighbours.size > 0 ? neighbours.get(neighbourKey(it.position, product.id)) : undefined;
+      const kept = keptBy.get(product.id);
+      if (kept) {
+        for (const k of kept) k.notes.push(overriddenBy(it.position, it.vendor, it.itemNumber));
+        keptBy.delete(product.id);
+      }
       if (prior) {
         row.notes.push(alsoSetBy(prior.position, prior.vendor, prior.itemNumber));
         prior.notes.push(overriddenBy(it.position, it.vendor, it.itemNumber));

@@ -73,31 +73,34 @@ function parseEarlier(text: string | null): Array<{ position: number; quantity?:
 export const SHARED_BRAND_SQL = 'SELECT 1 FROM vmap GROUP BY catalog, brand HAVING count(*) > 1 LIMIT 1';
 
 /**
- * For every exact match that sets a product another item also sets, the setter before and
- * after it in feed order (the planner's rule: an invalid item sets nothing). Same SQL on
- * both stores (unqualified names resolve to the connection's temporary tables).
+ * For every exact match of a product that more than one feed item matches, the nearest
+ * items before and after it that set that product (the planner's rule: an invalid item sets
+ * nothing), with the quantity they set. Same SQL on both stores (unqualified names resolve
+ * to the connection's temporary tables).
  */
 export const FEED_CROSS_SQL = `CREATE TEMP TABLE feed_cross AS
-  WITH s AS (
-    SELECT m.position, m.id FROM feed_match m JOIN feed_stage f ON f.position = m.position
-    WHERE f.invalid IS NULL AND m.id IN (SELECT id FROM feed_match GROUP BY id HAVING count(*) > 1)
+  WITH m AS (
+    SELECT m.position, m.id, CASE WHEN f.invalid IS NULL THEN m.position END AS setter FROM feed_match m JOIN feed_stage f ON f.position = m.position
+    WHERE m.id IN (SELECT id FROM feed_match GROUP BY id HAVING count(*) > 1)
   ), w AS (
-    SELECT position, id, lag(position) OVER (PARTITION BY id ORDER BY position) AS prev,
-      lead(position) OVER (PARTITION BY id ORDER BY position) AS next FROM s
+    SELECT position, id,
+      max(setter) OVER (PARTITION BY id ORDER BY position ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev,
+      min(setter) OVER (PARTITION BY id ORDER BY position ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next
+    FROM m
   )
-  SELECT w.position, w.id, w.prev, p.vendor AS prev_vendor, p.item AS prev_item, w.next, n.vendor AS next_vendor, n.item AS next_item
+  SELECT w.position, w.id, w.prev, p.vendor AS prev_vendor, p.item AS prev_item, p.qty AS prev_qty, w.next, n.vendor AS next_vendor, n.item AS next_item
   FROM w LEFT JOIN feed_stage p ON p.position = w.prev LEFT JOIN feed_stage n ON n.position = w.next
   WHERE w.prev IS NOT NULL OR w.next IS NOT NULL`;
 
-export const FEED_CROSS_SELECT = 'SELECT position, id, prev, prev_vendor, prev_item, next, next_vendor, next_item FROM feed_cross WHERE position BETWEEN';
+export const FEED_CROSS_SELECT = 'SELECT position, id, prev, prev_vendor, prev_item, prev_qty, next, next_vendor, next_item FROM feed_cross WHERE position BETWEEN';
 
-export type CrossTuple = [number, number, number | null, string | null, string | null, number | null, string | null, string | null];
+export type CrossTuple = [number, number, number | null, string | null, string | null, number | null, number | null, string | null, string | null];
 
 export function neighboursFromTuples(rows: Iterable<CrossTuple>): Map<string, SetterNeighbours> {
   const out = new Map<string, SetterNeighbours>();
-  for (const [position, id, prev, prevVendor, prevItem, next, nextVendor, nextItem] of rows) {
+  for (const [position, id, prev, prevVendor, prevItem, prevQty, next, nextVendor, nextItem] of rows) {
     const n: SetterNeighbours = {};
-    if (prev !== null) n.prev = { position: Number(prev), vendor: prevVendor ?? '', itemNumber: prevItem ?? '' };
+    if (prev !== null) n.prev = { position: Number(prev), vendor: prevVendor ?? '', itemNumber: prevItem ?? '', ...(prevQty !== null ? { qty: Number(prevQty) } : {}) };
     if (next !== null) n.next = { position: Number(next), vendor: nextVendor ?? '', itemNumber: nextItem ?? '' };
     out.set(neighbourKey(Number(position), Number(id)), n);
   }

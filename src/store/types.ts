@@ -117,6 +117,8 @@ export interface Setter {
   position: number;
   vendor: string;
   itemNumber: string;
+  /** The quantity it sets. */
+  qty?: number;
 }
 
 export interface SetterNeighbours {
@@ -188,9 +190,9 @@ export interface FeedStage {
   /** The catalog products the staged items in [from, to] match through the mappings, by keyString. */
   lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>>;
   /**
-   * For the staged items in [from, to] that set a product another item also sets (two
-   * mapping rows to one catalog and brand): the setter before and after it in the whole
-   * feed, keyed by neighbourKey(position, productId). Lets the planner name an item in
+   * For the staged items in [from, to] that match a product another item also matches (two
+   * mapping rows to one catalog and brand): the nearest item before and after it in the
+   * whole feed that sets that product, keyed by neighbourKey(position, productId). Lets the planner name an item in
    * another chunk. Exact matches only; empty when no two mapping rows share a brand.
    */
   neighbours(fromPosition: number, toPosition: number): Promise<Map<string, SetterNeighbours>>;
