@@ -61,7 +61,9 @@ describe('locks between real processes', () => {
     const before = await snapshot(ctx);
     await mockNext(ctx.mock, { path: '/inventoryfeed', delayMs: 5000 });
     const victim = spawnCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
-    for (let i = 0; i < 200 && query(ctx, 'SELECT 1 FROM job_locks').length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    // Killed once its run is recorded (the lock is taken a moment before the run's row is
+    // written; a kill between the two leaves no run to call interrupted).
+    for (let i = 0; i < 200 && query(ctx, "SELECT 1 FROM sync_runs WHERE status = 'running'").length === 0; i++) await new Promise((r) => setTimeout(r, 25));
     victim.child.kill('SIGKILL');
     await victim.exited;
     expect(query<{ pid: number }>(ctx, 'SELECT pid FROM job_locks')).toEqual([{ pid: victim.child.pid }]);
