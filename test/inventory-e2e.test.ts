@@ -621,6 +621,22 @@ describe('catalog import and export', () => {
     t.cleanup();
   });
 
+  // The PostgreSQL store loads through COPY's text format, where backslash, tab, line
+  // breaks, \N and \. mean something: text holding them must arrive exactly as it was.
+  it('text with backslashes, tabs, line breaks, \\N and \\. round-trips exactly', async () => {
+    const odd = ['C:\\parts\\new', 'tab\there', 'two\r\nlines', 'lone\nfeed', '\\N', '\\.', 'end\\', 'quote "x"'];
+    const csvText =
+      'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\n' +
+      odd.map((d, i) => `aftermarket,PU,,ODD-${i}\\x,"${d.replaceAll('"', '""')}",1.00,${i}`).join('\n') +
+      '\n';
+    const file = path.join(t.dir, 'odd.csv');
+    writeFileSync(file, csvText);
+    const imp = await runCli(['--config', config, 'catalog', 'import', file], { env: cliEnv() });
+    expect(imp.code, imp.stderr).toBe(0);
+    const rows = await store.query<{ part_number: string; description: string; shelf_qty: number }>('SELECT part_number, description, shelf_qty FROM products ORDER BY shelf_qty');
+    expect(rows.map((r) => [r.part_number, r.description, Number(r.shelf_qty)])).toEqual(odd.map((d, i) => [`ODD-${i}\\x`, d, i]));
+  });
+
   it('keeps good rows, reports bad ones with line numbers, and is idempotent', async () => {
     const csv = path.join(t.dir, 'cat.csv');
     writeFileSync(

@@ -1,6 +1,6 @@
 /**
  * FeedStage for PostgreSQL: TEMP tables on one dedicated connection, filled with bulk
- * inserts (unnest arrays) and applied in one transaction of set-based statements.
+ * loads (COPY) and applied in one transaction of set-based statements.
  */
 import type { PoolClient } from 'pg';
 import type { CatalogKind } from '../../config/schema.js';
@@ -8,6 +8,7 @@ import { FEED_CROSS_SELECT, FEED_CROSS_SQL, neighboursFromTuples, SHARED_BRAND_S
 import { keyString, type ApplyOptions, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type SetterNeighbours, type StagedFeedItem } from '../types.js';
 import { fenceError } from '../../lock.js';
 import { StoreError } from '../../errors.js';
+import { copyRows, type CopyCell } from './copy.js';
 import type { PgStore } from './pg-store.js';
 
 /** How long the apply waits for writers to leave products alone. */
@@ -53,20 +54,16 @@ export class PgFeedStage implements FeedStage {
 
   async add(items: StagedFeedItem[]): Promise<void> {
     if (items.length === 0) return;
-    await this.c.query(
-      `INSERT INTO feed_stage (position, vendor, item, qty, price, price_problem, invalid, notes)
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::text[])`,
-      [
-        items.map((i) => i.position),
-        items.map((i) => i.vendor),
-        items.map((i) => i.itemNumber),
-        items.map((i) => i.quantity),
-        items.map((i) => i.priceCents),
-        items.map((i) => i.priceProblem),
-        items.map((i) => i.invalid),
-        items.map((i) => (i.notes.length ? JSON.stringify(i.notes) : null)),
-      ],
-    );
+    await copyRows(this.c, 'feed_stage', ['position', 'vendor', 'item', 'qty', 'price', 'price_problem', 'invalid', 'notes'], items, (i) => [
+      i.position,
+      i.vendor,
+      i.itemNumber,
+      i.quantity,
+      i.priceCents,
+      i.priceProblem,
+      i.invalid,
+      i.notes.length ? JSON.stringify(i.notes) : null,
+    ]);
   }
 
   private async index(): Promise<void> {
@@ -178,27 +175,11 @@ export class PgFeedStage implements FeedStage {
   async addPlan(sets: Array<{ productId: number; qty: number; priceCents?: number }>, protectedIds: number[]): Promise<void> {
     // Appended in feed order and sorted once in planSize(): an upsert per batch into the
     // keyed plan_set cost more than the sort.
-    const seq: number[] = [];
-    const ids: number[] = [];
-    const qty: Array<number | null> = [];
-    const price: Array<number | null> = [];
-    const keep: boolean[] = [];
-    for (const x of sets) {
-      seq.push(this.seq++);
-      ids.push(x.productId);
-      qty.push(x.qty);
-      price.push(x.priceCents ?? null);
-      keep.push(false);
-    }
-    for (const id of protectedIds) {
-      seq.push(this.seq++);
-      ids.push(id);
-      qty.push(null);
-      price.push(null);
-      keep.push(true);
-    }
-    if (ids.length === 0) return;
-    await this.c.query('INSERT INTO plan_log SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::bigint[], $5::boolean[])', [seq, ids, qty, price, keep]);
+    if (sets.length + protectedIds.length === 0) return;
+    const rows: CopyCell[][] = [];
+    for (const x of sets) rows.push([this.seq++, x.productId, x.qty, x.priceCents ?? null, false]);
+    for (const id of protectedIds) rows.push([this.seq++, id, null, null, true]);
+    await copyRows(this.c, 'plan_log', ['seq', 'id', 'qty', 'price', 'keep'], rows, (r) => r);
   }
 
   async planSize(): Promise<number> {

@@ -26,6 +26,7 @@ import {
   type RunStatus,
   type InterruptedRun,
 } from '../types.js';
+import { copyRows } from './copy.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import * as orders from './pg-orders.js';
 import { PgFeedStage } from './pg-stage.js';
@@ -159,16 +160,16 @@ export class PgStore implements Store {
       let rowsIn = 0;
       for await (const list of batches) {
         rowsIn += list.length;
-        await c.query('INSERT INTO cat_in SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::int[])', [
-          list.map(() => ++ord),
-          list.map((r) => r.catalog),
-          list.map((r) => r.distributor),
-          list.map((r) => r.manufacturer),
-          list.map((r) => brandOf(r)),
-          list.map((r) => r.partNumber),
-          list.map((r) => r.description),
-          list.map((r) => r.listPriceCents),
-          list.map((r) => r.shelfQty),
+        await copyRows(c, 'cat_in', ['ord', 'catalog', 'distributor', 'manufacturer', 'brand', 'part', 'description', 'price', 'qty'], list, (r) => [
+          ++ord,
+          r.catalog,
+          r.distributor,
+          r.manufacturer,
+          brandOf(r),
+          r.partNumber,
+          r.description,
+          r.listPriceCents,
+          r.shelfQty,
         ]);
       }
       await c.query('ANALYZE cat_in');
