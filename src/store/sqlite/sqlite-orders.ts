@@ -18,6 +18,19 @@ import type {
 
 type DB = Database.Database;
 
+/**
+ * Prepared statements kept per connection: the push settles and claims a batch every
+ * request, and preparing its statements each time was most of a settle's cost.
+ */
+const prepared = new WeakMap<DB, Map<string, Database.Statement>>();
+function stmt(db: DB, sql: string): Database.Statement {
+  let m = prepared.get(db);
+  if (!m) prepared.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
 const ADDRESS_FIELDS = ['name', 'email', 'phone', 'address1', 'address2', 'city', 'state', 'zip', 'country'] as const satisfies readonly (keyof OrderAddress)[];
 const SHIP_COLS = ADDRESS_FIELDS.map((f) => `ship_${f}`);
 const BILL_COLS = ADDRESS_FIELDS.map((f) => `bill_${f}`);
@@ -159,10 +172,8 @@ export function orderQueue(db: DB, sentSince: string): OrderStatusRow[] {
 function getOrdersSync(db: DB, orderNumbers: string[]): StoredOrder[] {
   const byNumber = new Map<string, StoredOrder>();
   for (const part of chunks(orderNumbers)) {
-    const rows = db.prepare(`SELECT * FROM orders WHERE order_number IN (${marks(part.length)})`).all(...part) as OrderDbRow[];
-    const items = db
-      .prepare(`SELECT * FROM order_items WHERE order_number IN (${marks(part.length)}) ORDER BY order_number, line_no`)
-      .all(...part) as ItemDbRow[];
+    const rows = stmt(db, `SELECT * FROM orders WHERE order_number IN (${marks(part.length)})`).all(...part) as OrderDbRow[];
+    const items = stmt(db, `SELECT * FROM order_items WHERE order_number IN (${marks(part.length)}) ORDER BY order_number, line_no`).all(...part) as ItemDbRow[];
     const lines = new Map<string, OrderLine[]>();
     for (const it of items) {
       let list = lines.get(it.order_number);
@@ -215,13 +226,13 @@ function claimTransaction(db: DB, orderNumbers: string[], claim: { runId: number
     .transaction((): StoredOrder[] => {
       const claimed = new Set<string>();
       for (const part of chunks(orderNumbers)) {
-        const rows = db
-          .prepare(
-            `UPDATE orders SET state = 'sending', claim_run = ?, claimed_at = ?, attempts = attempts + ?, last_attempt_at = ?,
+        const rows = stmt(
+          db,
+          `UPDATE orders SET state = 'sending', claim_run = ?, claimed_at = ?, attempts = attempts + ?, last_attempt_at = ?,
                picked_up_at = coalesce(picked_up_at, ?), updated_at = ?
              WHERE state = 'pending' AND order_number IN (${marks(part.length)})
              RETURNING order_number`,
-          )
+        )
           .all(claim.runId, claim.at, claim.countAttempt ? 1 : 0, claim.at, claim.at, claim.at, ...part) as { order_number: string }[];
         for (const r of rows) claimed.add(r.order_number);
       }
@@ -234,15 +245,18 @@ function claimTransaction(db: DB, orderNumbers: string[], claim: { runId: number
 }
 
 export function settleOrders(db: DB, settlements: OrderSettlement[], claim: { runId: number; at: string }): number {
-  const sent = db.prepare(
+  const sent = stmt(
+    db,
     `UPDATE orders SET state = 'sent', sent_at = ?, invoice_number = coalesce(?, invoice_number), last_error = NULL, updated_at = ?
      WHERE order_number = ? AND state = 'sending' AND claim_run = ?`,
   );
-  const pending = db.prepare(
+  const pending = stmt(
+    db,
     `UPDATE orders SET state = 'pending', last_error = ?, updated_at = ? WHERE order_number = ? AND state = 'sending' AND claim_run = ?`,
   );
-  const unknown = db.prepare(`UPDATE orders SET last_error = ?, updated_at = ? WHERE order_number = ? AND state = 'sending' AND claim_run = ?`);
-  const released = db.prepare(
+  const unknown = stmt(db, `UPDATE orders SET last_error = ?, updated_at = ? WHERE order_number = ? AND state = 'sending' AND claim_run = ?`);
+  const released = stmt(
+    db,
     `UPDATE orders SET state = 'pending', attempts = max(attempts - 1, 0), updated_at = ? WHERE order_number = ? AND state = 'sending' AND claim_run = ?`,
   );
   return db
