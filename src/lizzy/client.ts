@@ -1,3 +1,4 @@
+import type { ClientRequest } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Got, type Response } from 'got';
@@ -193,14 +194,18 @@ export class LizzyClient {
   /**
    * POST one batch of orders. Never retried here: a POST whose outcome is unknown must be
    * reconciled with /orderstatus, not resent blindly. Throws LizzyError with
-   * outcomeUnknown when the request may have reached Lizzy.
+   * outcomeUnknown when the request may have reached Lizzy. `onSent` is called once the
+   * whole request has been handed to the network (not called when it never was), so the
+   * caller can do other work while Lizzy answers without holding the request back.
    */
-  async submitOrders(webstoreId: string, orders: WireOrder[]): Promise<SubmitOutcome> {
+  async submitOrders(webstoreId: string, orders: WireOrder[], onSent?: () => void): Promise<SubmitOutcome> {
     let res: Response<string>;
     try {
-      res = await this.http.post(this.url(PATHS.submitOrder), {
+      const call = this.http.post(this.url(PATHS.submitOrder), {
         form: { payload: encodePayload(submitOrderPayload(webstoreId, orders)) },
       });
+      if (onSent) call.on('request', (req: ClientRequest) => req.once('finish', () => setImmediate(onSent)));
+      res = await call;
     } catch (err) {
       const e = this.networkError('order submission', err, true);
       const inner = e instanceof Retryable ? e.error : (e as LizzyError);

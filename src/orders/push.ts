@@ -153,11 +153,11 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         claim(),
       );
 
-    const submit = async (orders: StoredOrder[]): Promise<Outcome> => {
+    const submit = async (orders: StoredOrder[], onSent?: () => void): Promise<Outcome> => {
       requests++;
       try {
         const { orders: wire } = batchPayload(webstoreId, orders, tz);
-        const res = await client!.submitOrders(webstoreId, wire);
+        const res = await client!.submitOrders(webstoreId, wire, onSent);
         const invoices = new Map<string, string>();
         for (const r of res.results) if (r.InvoiceNumber) invoices.set(r.OrderNumber, r.InvoiceNumber);
         return { kind: 'accepted', status: res.status, invoices };
@@ -208,11 +208,18 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         return undefined;
       }
       log.progress(single ? `Batch ${batchNo}: sending ${claimed[0]!.orderNumber} on its own` : `Sending batch ${batchNo} (${claimed.length} orders)`);
-      const inFlight = submit(claimed);
-      // A moment later, so the request is on the wire before the (synchronous, for SQLite) claim runs.
-      const started = pre?.whileInFlight ? new Promise<void>((r) => setTimeout(() => (pre.whileInFlight!(), r()), 1)) : undefined;
-      const out = await inFlight;
-      await started; // the next claim is under way before this batch is settled or the run stops
+      // The next claim starts once this request is on the wire: started earlier, the
+      // (synchronous, for SQLite, and synced to disk) claim would hold the request back.
+      let nextStarted = false;
+      const startNext = pre?.whileInFlight
+        ? () => {
+            if (nextStarted) return;
+            nextStarted = true;
+            pre.whileInFlight!();
+          }
+        : undefined;
+      const out = await submit(claimed, startNext);
+      startNext?.(); // if the request failed before it was sent: the next claim is under way before this batch is settled or the run stops
       const rec: BatchRecord = { batch: batchNo, orders: claimed.map((o) => o.orderNumber), outcome: 'accepted', ...(single ? { single } : {}) };
       batches.push(rec);
       if (out.kind === 'accepted') {
