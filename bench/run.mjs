@@ -243,6 +243,9 @@ if (want('push')) {
     const json = JSON.parse(ours.stdout);
     const floor = (json.requests * 20) / 1000;
     row(`order push 2,000 (${json.requests} req)`, ours, floor, 'requests x 20 ms', '<= 1.15');
+    // The same requests from a bare node:http loop: what the mock and loopback take beyond 20 ms.
+    const raw = JSON.parse(execFileSync(process.execPath, [path.join(root, 'bench', 'raw-push.mjs'), mock.url, KEY, path.join(dir, 'orders.json')], { encoding: 'utf8' }));
+    row(`  bare node:http, same (${raw.requests} req)`, { seconds: raw.seconds }, floor, 'requests x 20 ms', 'reference');
   } finally {
     mock.stop();
   }
