@@ -69,6 +69,10 @@ function registerClearedFunction(db: DB): void {
 export class SqliteFeedStage implements FeedStage {
   constructor(private readonly db: DB) {
     db.pragma('temp_store = FILE');
+    // better-sqlite3's default page cache is 16 MB per schema; the stage's tables are read
+    // in order and spill to the temp file either way, so 4 MB costs no time and keeps the
+    // peak RSS of a million-item pull at 213-217 MB instead of 222-249 (bench/RESULTS.md).
+    db.pragma('temp.cache_size = -4000');
     registerClearedFunction(db);
     db.exec('DROP TABLE IF EXISTS temp.feed_stage');
     db.exec(`CREATE TEMP TABLE feed_stage (position INTEGER PRIMARY KEY, vendor TEXT, item TEXT, qty INTEGER, price INTEGER,
