@@ -237,8 +237,9 @@ describe('the daemon process', () => {
     expect(readFileSync(path.join(ctx.dir, 'logs', 'daemon.log'), 'utf8')).toContain('"event":"run.finished"');
   });
 
-  it('SIGTERM in the middle of a fetch stops without changing anything and releases the lock', async () => {
-    ctx = await setup();
+  it('SIGTERM in the middle of a fetch stops without changing anything and releases the lock; it is not a failure to notify about', async () => {
+    const notified = 'notified.txt';
+    ctx = await setup(`notify:\n  command: "cat >> ${notified}"\n`);
     const before = await snapshot(ctx);
     await mockNext(ctx.mock, { path: '/inventoryfeed', delayMs: 4000 });
     const d = spawnCli(['daemon', '--config', ctx.config, '--log-format', 'json'], { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T18:00:30Z' }) });
@@ -250,6 +251,12 @@ describe('the daemon process', () => {
     expect(await snapshot(ctx)).toBe(before);
     expect(query(ctx, 'SELECT * FROM job_locks')).toEqual([]);
     expect(query<{ status: string }>(ctx, "SELECT status FROM sync_runs WHERE job='inventory'")).toEqual([{ status: 'interrupted' }]);
+    const lines = d.stderr().trim().split('\n').map((l) => JSON.parse(l));
+    const fin = lines.find((l) => l.event === 'run.finished' && l.job === 'inventory');
+    expect(fin).toMatchObject({ level: 'info', status: 'stopped' });
+    expect(fin.message).toContain("stopped by the daemon's shutdown");
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(existsSync(path.join(ctx.dir, notified))).toBe(false);
   });
 
   it('serves several dealerships from one process', async () => {

@@ -22,8 +22,11 @@ export interface Tenant {
 }
 
 export interface RunOutcome {
-  status: 'success' | 'needs_attention' | 'skipped' | 'failed' | 'locked';
+  /** stopped: the daemon's own shutdown ended the run early (nothing half-done; not a failure). */
+  status: 'success' | 'needs_attention' | 'skipped' | 'failed' | 'locked' | 'stopped';
   message: string;
+  /** The error class that ended a failed run (RunTimeout: its deadline or a shutdown stopped it). */
+  errorName?: string;
   summary?: unknown;
 }
 
@@ -173,9 +176,14 @@ export class Daemon {
     try {
       outcome = await this.deps.run(t, job, { runId, reason, deadline, stop: this.stopper.signal });
     } catch (err) {
-      outcome = { status: 'failed', message: (err as Error).message };
+      outcome = { status: 'failed', message: (err as Error).message, errorName: (err as Error).name };
     } finally {
       this.running.delete(key);
+    }
+    // A run cut short by our own shutdown (SIGTERM from a service manager, an upgrade) is not
+    // a failure to alert anyone about: it changed nothing half-way, and the next start redoes it.
+    if (outcome.status === 'failed' && outcome.errorName === 'RunTimeout' && this.stopper.signal.aborted && !deadline.aborted) {
+      outcome = { status: 'stopped', message: `stopped by the daemon's shutdown; the next run does it (${outcome.message})` };
     }
     const ms = this.deps.clock().getTime() - started;
     const level = outcome.status === 'failed' ? 'error' : outcome.status === 'needs_attention' || outcome.status === 'locked' ? 'warn' : 'info';

@@ -45,7 +45,7 @@ export function makeJobRunner(clock: Clock, events: EventLog, orders: OrdersJob)
     } catch (err) {
       if (err instanceof LockHeld) return { status: 'locked', message: err.message };
       const e = asKnownError(err) as Error;
-      return { status: 'failed', message: redact(e instanceof LizzySyncError ? e.message : `internal error: ${e.message}`) };
+      return { status: 'failed', message: redact(e instanceof LizzySyncError ? e.message : `internal error: ${e.message}`), errorName: e.name };
     }
   };
 }
