@@ -57,6 +57,17 @@ describe('config check', () => {
     expect(ctx.mock.state.requests.length).toBe(before);
   });
 
+  it('the next inventory run it names skips disabled days, as status and schedule do', async () => {
+    const c = await setup({ disabledDays: ['friday'] });
+    try {
+      const r = await c.run(['config', 'check', '--offline']);
+      // Thursday 2026-12-03 10:00 PST: Friday's 04:00 slot does not run.
+      expect(r.stdout).toMatch(/ok\s+inventory schedule\s+"0 4,5 \* \* \*" in America\/Los_Angeles; next 2026-12-05 04:00 PST/);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('a rejected key fails the check (exit 1), still masked', async () => {
     const wrong = 'ffffffff-0000-4000-8000-123456789abc';
     const r = await ctx.run(['config', 'check'], { LIZZY_API_KEY: wrong });

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { configSpec, type Config, type Spec } from '../config/schema.js';
 import { LizzySyncError } from '../errors.js';
 import { LizzyClient } from '../lizzy/client.js';
-import { CronSyntaxError as UnsupportedCron, nextRunTimes, parseCron as parseSimpleCron } from '../schedule/cron.js';
+import { CronSyntaxError as UnsupportedCron, parseCron as parseSimpleCron } from '../schedule/cron.js';
+import { nextRun } from '../schedule/gate.js';
 import { formatInZone } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
 import { maskSecret, redact } from '../util/redact.js';
@@ -154,7 +155,9 @@ export async function runConfigCheck(config: Config, opts: ConfigCheckOptions): 
   for (const job of ['inventory', 'orders'] as const) {
     const expr = config.schedule[job];
     try {
-      const next = nextRunTimes(parseSimpleCron(expr), config.schedule.timezone, opts.now, 1)[0];
+      parseSimpleCron(expr);
+      // The next slot that really runs: an inventory slot on a disabled day does not.
+      const next = nextRun(config, job, opts.now, null);
       checks.push({ name: `${job} schedule`, status: 'ok', message: `"${expr}" in ${config.schedule.timezone}; next ${next ? formatInZone(next, config.schedule.timezone) : 'none'}` });
     } catch (err) {
       if (!(err instanceof UnsupportedCron)) throw err;
