@@ -4,7 +4,7 @@
  * every writing command with "internal error: attempt to write a readonly database".
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -81,4 +81,29 @@ describe('a database that cannot be used', () => {
     expect(out).toMatchObject({ ok: false, exitCode: 3, error: { type: 'StoreError' } });
     t.cleanup();
   });
+});
+
+// Found by a new-user walkthrough: a config read from a process substitution put the
+// database under /dev/fd, and Node 20's recursive mkdirSync spun at 100 % CPU forever there
+// (and under /proc). Every folder lizzy-sync creates now fails at once with the reason.
+describe.skipIf(process.platform !== 'linux')('a folder that cannot be created', () => {
+  const write = (dir: string, body: string) => {
+    const file = path.join(dir, 'c.yaml');
+    writeFileSync(file, `lizzy:\n  baseUrl: http://127.0.0.1:9\n${body}`);
+    return file;
+  };
+  for (const [what, body, args, message] of [
+    ['the database folder', 'database:\n  sqlite: /proc/1/nope/data/l.db\n', ['status'], 'Cannot open the SQLite database /proc/1/nope/data/l.db'],
+    ['the reports folder', 'reports:\n  dir: /proc/1/nope/reports\n', ['inventory', 'pull'], 'Cannot create the reports folder /proc/1/nope/reports'],
+    ['the log file folder', 'logging:\n  file: /proc/1/nope/logs/d.log\n', ['config', 'check', '--offline'], '/proc/1/nope/logs'],
+  ] as const) {
+    it(`${what} under /proc: exit quickly with the system's reason, never a hang`, async () => {
+      const t = tempDir();
+      const r = await runCli(['--config', write(t.dir, body), ...args], { env: cliEnv(), cwd: t.dir, timeoutMs: 20_000 });
+      expect(r.stderr + r.stdout).toContain(message);
+      expect(r.code, r.stderr).not.toBe(0);
+      expect([1, 2, 3]).toContain(r.code);
+      t.cleanup();
+    });
+  }
 });

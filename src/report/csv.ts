@@ -1,10 +1,11 @@
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { ConfigError, StoreError } from '../errors.js';
 import { checkOutputFile } from '../util/output-file.js';
 import { redact } from '../util/redact.js';
+import { makeDir } from '../util/make-dir.js';
 
 /**
  * A cell that a spreadsheet would run as a formula gets a leading apostrophe. Only text is
@@ -64,7 +65,7 @@ function reportWriteError(file: string, err: unknown, flag?: string): StoreError
 
 export function makeReportsFolder(file: string): void {
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeDir(path.dirname(file));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // A path through a file is the configuration's mistake (exit 2), not the disk's.

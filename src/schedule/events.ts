@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { redact } from '../util/redact.js';
+import { makeDir } from '../util/make-dir.js';
 
 export type Level = 'info' | 'warn' | 'error';
 
@@ -17,7 +18,7 @@ export function makeEventLog(opts: {
 }): EventLog {
   const write = opts.write ?? ((l: string) => process.stderr.write(`${l}\n`));
   const now = opts.now ?? (() => new Date());
-  if (opts.file) mkdirSync(path.dirname(opts.file), { recursive: true });
+  if (opts.file) makeDir(path.dirname(opts.file));
   return {
     event(level, event, message, fields = {}) {
       const ts = now().toISOString();

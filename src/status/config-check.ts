@@ -3,7 +3,7 @@
  * that the config can work (database, reports folder, schedules, and one call to Lizzy).
  * The API key is only ever shown masked.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { configSpec, type Config, type Spec } from '../config/schema.js';
 import { LizzySyncError } from '../errors.js';
@@ -13,6 +13,7 @@ import { nextRun } from '../schedule/gate.js';
 import { formatInZone } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
 import { maskSecret, redact } from '../util/redact.js';
+import { makeDir } from '../util/make-dir.js';
 
 export interface Setting {
   key: string;
@@ -89,7 +90,7 @@ export interface ConfigCheckOptions {
 
 function writable(dir: string): string | undefined {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     const probe = path.join(dir, `.lizzy-sync-write-test-${process.pid}`);
     writeFileSync(probe, 'ok');
     rmSync(probe, { force: true });

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
@@ -26,12 +25,13 @@ import { applyPlanTables, createPlanTables, SqliteFeedStage } from './sqlite-sta
 import * as catalogQueries from './sqlite-catalog-queries.js';
 import * as orders from './sqlite-orders.js';
 import type { OrderStore } from '../orders.js';
+import { makeDir } from '../../util/make-dir.js';
 
 type DB = Database.Database;
 
 export function openSqliteDatabase(file: string): DB {
   try {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') makeDir(path.dirname(file));
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 30000');
