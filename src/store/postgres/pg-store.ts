@@ -52,6 +52,17 @@ export function safeUrl(url: string): string {
   }
 }
 
+/**
+ * `sslmode` means what it means to psql and libpq: `require` encrypts without checking the
+ * certificate, `verify-ca` checks it against `sslrootcert`, `verify-full` also checks the
+ * host name. pg 8 alone treats require and verify-ca as verify-full and prints a security
+ * warning on every command; `uselibpqcompat=true` asks it for libpq's meaning.
+ */
+export function libpqCompatibleUrl(url: string): string {
+  if (!/[?&]sslmode=/.test(url) || /[?&]uselibpqcompat=/.test(url)) return url;
+  return `${url}&uselibpqcompat=true`;
+}
+
 export class PgStore implements Store {
   readonly kind = 'postgres' as const;
   readonly location: string;
@@ -65,7 +76,7 @@ export class PgStore implements Store {
   ) {
     this.location = `${safeUrl(url)} (schema ${schema})`;
     this.S = quoteIdent(schema);
-    this.pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'lizzy-sync' });
+    this.pool = new pg.Pool({ connectionString: libpqCompatibleUrl(url), max: 4, application_name: 'lizzy-sync' });
     this.pool.on('error', () => undefined); // an idle client's network error surfaces on the next query
   }
 
@@ -381,7 +392,7 @@ export class PgStore implements Store {
     me: { owner: string; pid: number; host: string },
     now: string,
   ): Promise<{ acquired: true; tookOverFrom?: LockInfo } | { acquired: false; holder: LockInfo }> {
-    const client = new pg.Client({ connectionString: this.url, application_name: `lizzy-sync lock ${job}` });
+    const client = new pg.Client({ connectionString: libpqCompatibleUrl(this.url), application_name: `lizzy-sync lock ${job}` });
     client.on('error', () => undefined);
     await client.connect();
     try {

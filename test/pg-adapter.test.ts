@@ -1,5 +1,5 @@
 /**
- * copyRows against a real PostgreSQL: what goes in comes out exactly, and a COPY that fails
+ * The PostgreSQL adapter's own pieces. copyRows against a real PostgreSQL: what goes in comes out exactly, and a COPY that fails
  * (the server refusing a row, our row function throwing) throws and leaves the connection
  * out of COPY mode, usable after ROLLBACK. Runs when LIZZY_TEST_PG_URL names a database.
  */
@@ -57,5 +57,29 @@ describe.skipIf(!PG_URL)('copyRows on PostgreSQL', () => {
     await expect(copyRows(c, 'copy_t', ['n', 's', 'b'], rows, cells)).rejects.toThrow('bad row 20000');
     await c.query('ROLLBACK');
     expect((await c.query('SELECT count(*)::int AS n FROM copy_t')).rows).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('sslmode in a postgres URL means what it means to psql', () => {
+  it('require encrypts without verifying, verify-full verifies, and pg prints no security warning', async () => {
+    const { libpqCompatibleUrl } = await import('../src/store/postgres/pg-store.js');
+    // pg's own URL parser (a dependency of pg): what the pool is given.
+    const { parse } = await import('pg-connection-string');
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const require = parse(libpqCompatibleUrl('postgres://u@db.example.com/w?sslmode=require'));
+      expect(require.ssl).toMatchObject({ rejectUnauthorized: false });
+      const full = parse(libpqCompatibleUrl('postgres://u@db.example.com/w?sslmode=verify-full'));
+      expect(full.ssl).toBeTruthy();
+      expect((full.ssl as { rejectUnauthorized?: boolean }).rejectUnauthorized).not.toBe(false);
+      expect(libpqCompatibleUrl('postgres://u@h/w')).toBe('postgres://u@h/w');
+      expect(libpqCompatibleUrl('postgres://u@h/w?sslmode=disable&uselibpqcompat=false')).toBe('postgres://u@h/w?sslmode=disable&uselibpqcompat=false');
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((m) => /SECURITY WARNING/.test(m))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
