@@ -587,6 +587,19 @@ describe('inventory pull: configuration and locks', () => {
     t.cleanup();
   });
 
+  // From a new-user walkthrough: a misspelt variable (${LIZZY_APIKEY}) was only "not set".
+  it('an API key taken from an unset variable names that variable, in the error and in config check', async () => {
+    const t = tempDir();
+    const file = path.join(t.dir, 'c.yaml');
+    writeFileSync(file, 'lizzy:\n  baseUrl: http://127.0.0.1:9\n  apiKey: ${LIZZY_APIKEY}\n');
+    const r = await runCli(['--config', file, 'inventory', 'pull']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('takes it from the environment variable LIZZY_APIKEY, which is not set');
+    const check = await runCli(['--config', file, 'config', 'check', '--offline']);
+    expect(check.stdout).toMatch(/FAIL\s+api key\s+not set: lizzy.apiKey takes it from the environment variable LIZZY_APIKEY/);
+    t.cleanup();
+  });
+
   it('an unknown flag exits 2', async () => {
     const r = await runCli(['inventory', 'pull', '--dryrun']);
     expect(r.code).toBe(2);

@@ -357,6 +357,7 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     notify: { command: r.notify.command, webhookUrl: r.notify.webhookUrl },
     vendors,
     sources,
+    ...(Object.keys(deferred).length > 0 && !(env.LIZZY_API_KEY && deferred['lizzy.apiKey']) ? { unsetVars: { ...deferred } } : {}),
   };
 }
 
@@ -380,6 +381,12 @@ function describe(node: YamlNode | null | undefined): string {
 /** Fail unless the config can call Lizzy. */
 export function requireApiKey(config: Config): string {
   if (!config.lizzy.apiKey) {
+    const unset = config.unsetVars?.['lizzy.apiKey'];
+    if (unset) {
+      throw new ConfigError(`No Lizzy API key: lizzy.apiKey in ${config.file} takes it from the environment variable ${unset}, which is not set.`, {
+        hint: `Set ${unset} in the environment this runs in (or check its spelling; the usual name is LIZZY_API_KEY).`,
+      });
+    }
     throw new ConfigError(`No Lizzy API key: set lizzy.apiKey in ${config.file} or the environment variable LIZZY_API_KEY.`, {
       hint: 'Lizzy technical support issues the key (one per dealership).',
     });

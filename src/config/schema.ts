@@ -77,6 +77,8 @@ export interface Config {
   vendors: VendorMapping[];
   /** Where each setting came from, by key path. */
   sources: Record<string, Source>;
+  /** Settings whose ${VAR} named an unset variable, by key path (only keys needed later, such as lizzy.apiKey). */
+  unsetVars?: Record<string, string>;
 }
 
 /** A declarative description of the YAML shape; the loader walks it with the YAML nodes. */

@@ -106,7 +106,14 @@ export async function runConfigCheck(config: Config, opts: ConfigCheckOptions): 
   checks.push(
     config.lizzy.apiKey
       ? { name: 'api key', status: 'ok', message: `set (${maskSecret(config.lizzy.apiKey)}, from ${config.sources['lizzy.apiKey'] === 'env' ? 'the environment' : 'the config file'})` }
-      : { name: 'api key', status: 'fail', message: 'not set', hint: 'Set the environment variable LIZZY_API_KEY (or lizzy.apiKey); Lizzy technical support issues the key.' },
+      : config.unsetVars?.['lizzy.apiKey']
+        ? {
+            name: 'api key',
+            status: 'fail',
+            message: `not set: lizzy.apiKey takes it from the environment variable ${config.unsetVars['lizzy.apiKey']}, which is not set`,
+            hint: `Set ${config.unsetVars['lizzy.apiKey']} (or check its spelling; the usual name is LIZZY_API_KEY).`,
+          }
+        : { name: 'api key', status: 'fail', message: 'not set', hint: 'Set the environment variable LIZZY_API_KEY (or lizzy.apiKey); Lizzy technical support issues the key.' },
   );
   checks.push(
     config.lizzy.webstoreId
