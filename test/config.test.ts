@@ -114,6 +114,13 @@ vendors:
     expect(e.message).toMatch(/lizzy-sync\.yaml:5: /);
   });
 
+  it('a brand under the wrong key is suggested back under the right one, with the value given', () => {
+    const e = errorOf(`${base}vendors:\n  - vendor: TUCKER\n    catalog: aftermarket\n    manufacturer: TR\n`);
+    expect(e.message).toContain('use "distributor: TR" instead');
+    const o = errorOf(`${base}vendors:\n  - vendor: HONDA\n    catalog: oem\n    distributor: HONDA\n`);
+    expect(o.message).toContain('use "manufacturer: HONDA" instead');
+  });
+
   it('rejects a number where an identifier belongs and suggests quotes, keeping the source digits', () => {
     const e = errorOf(`${base}vendors:\n  - vendor: 0123\n    catalog: aftermarket\n    distributor: PU\n`);
     expect(e.message).toContain('vendors[0].vendor: expected text but YAML read 0123 as a number; identifiers must be strings: write "0123" in quotes');

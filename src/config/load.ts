@@ -269,12 +269,12 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     const catalog = row.catalog as CatalogKind;
     if (catalog === 'aftermarket') {
       if (row.manufacturer !== undefined)
-        problems.push({ line, path: `${kp}.manufacturer`, message: 'an aftermarket row names a distributor abbreviation, not a manufacturer: use "distributor: PU" (or set catalog: oem/private)' });
+        problems.push({ line, path: `${kp}.manufacturer`, message: `an aftermarket row names a distributor abbreviation, not a manufacturer: use "distributor: ${row.distributor === undefined ? String(row.manufacturer) : '...'}" instead (or set catalog: oem/private)` });
       if (row.distributor === undefined)
         problems.push({ line, path: `${kp}.distributor`, message: 'an aftermarket row needs "distributor:" (the distributor abbreviation, for example PU)' });
     } else if (catalog === 'oem' || catalog === 'private') {
       if (row.distributor !== undefined)
-        problems.push({ line, path: `${kp}.distributor`, message: `an ${catalog} row names a manufacturer, not a distributor: use "manufacturer: ..." (or set catalog: aftermarket)` });
+        problems.push({ line, path: `${kp}.distributor`, message: `an ${catalog} row names a manufacturer, not a distributor: use "manufacturer: ${row.manufacturer === undefined ? String(row.distributor) : '...'}" instead (or set catalog: aftermarket)` });
       if (row.manufacturer === undefined)
         problems.push({ line, path: `${kp}.manufacturer`, message: `an ${catalog} row needs "manufacturer:" (for example HONDA)` });
     }
