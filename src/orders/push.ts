@@ -174,7 +174,10 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         cause: e,
         hint:
           kind === 'unknown'
-            ? 'That batch\'s orders stay "sending": the next run asks Lizzy (/orderstatus) which it already has and sends only the rest. Orders after it stay pending.'
+            ? `That batch's orders stay "sending": the first run from ${describeInstant(
+                new Date(clock().getTime() + reconcileAfterMs(config.lizzy.timeoutSeconds)).toISOString(),
+                tz,
+              )} on (once a request still in flight would have timed out) asks Lizzy (/orderstatus) which it already has and sends only the rest. Orders after it stay pending.`
             : `Nothing more was sent in this run, so as not to hammer Lizzy. This batch and the orders after it stay pending; the next run sends them.${
                 e.hint ? ` ${e.hint.replace(/^Nothing was changed\.\s*/, '')}` : ''
               }`,
