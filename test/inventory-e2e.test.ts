@@ -437,6 +437,10 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
   it('refuses to apply an empty feed when clearing is on; --force applies it', async () => {
     ctx = await setup({ feed: [] });
     const before = await exportCatalog(ctx);
+    // From a new-user walkthrough: the dry run said "success", exit 0.
+    const dry = await pull(ctx, ['--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toContain('a real run would be REFUSED and change nothing: The Lizzy feed is empty');
     const r = await pull(ctx);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('The Lizzy feed is empty and clearPreviousQuantities is on');
@@ -467,6 +471,10 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     expect(dry.code).toBe(1);
     expect(JSON.parse(dry.stdout).guard).toContain('"Honda" → oem HONDA matches no product now');
     expect(dry.stderr).toContain('A real run would stop here');
+    const human = await pull(ctx, ['--dry-run']);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/Inventory pull planned in .*: a real run would be REFUSED and change nothing: .*"Honda" → oem HONDA matches no product now/);
+    expect(human.stdout).not.toContain('success');
     const r = await pull(ctx);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('"Honda" → oem HONDA matches no product now; the feed sends "HONDA" (');

@@ -47,7 +47,8 @@ export async function inventoryPullCommand(flags: PullFlags): Promise<number> {
 }
 
 function exitFor(s: InventorySummary): number {
-  return s.status === 'needs_attention' ? EXIT.NEEDS_ATTENTION : EXIT.OK;
+  // A dry run that a real run's guard would stop is something to look at (exit 1).
+  return s.status === 'needs_attention' || s.guard ? EXIT.NEEDS_ATTENTION : EXIT.OK;
 }
 
 const LABELS: Record<(typeof STATUSES)[number], string> = {
@@ -66,7 +67,11 @@ export function printPullSummary(s: InventorySummary, flags: GlobalOptions): voi
   }
   const head = s.dryRun ? c.cyan('DRY RUN: nothing was written to the database.') : '';
   if (head) out(head);
-  const verdict = s.status === 'needs_attention' ? c.yellow(`needs attention (${s.counts.invalid} invalid items, see the report)`) : c.green('success');
+  const verdict = s.guard
+    ? c.red(`a real run would be REFUSED and change nothing: ${s.guard.replace(/\s*Nothing was changed\.?/, '')}`)
+    : s.status === 'needs_attention'
+      ? c.yellow(`needs attention (${s.counts.invalid} invalid items, see the report)`)
+      : c.green('success');
   out(`Inventory pull ${s.dryRun ? 'planned' : 'finished'} in ${fmtDuration(s.durationMs)}: ${verdict}`);
   out(`  Lizzy feed: ${fmtInt(s.feedItems)} items changed since ${s.modifiedSince}${s.duplicates ? ` (${fmtInt(s.duplicates)} duplicates: the later one kept)` : ''}`);
   const width = Math.max(...Object.values(LABELS).map((l) => l.length));
