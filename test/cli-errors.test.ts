@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maskSecret } from '../src/util/redact.js';
-import { cliEnv, FIXTURES, runCli, startMock, tempDir, writeConfig } from './helpers.js';
+import { cliEnv, FIXTURES, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
 
 describe('user mistakes get a clear message, never "internal error"', () => {
   it('mock-lizzy on a port already in use: exit 2 with what to do', async () => {
@@ -20,6 +20,18 @@ describe('user mistakes get a clear message, never "internal error"', () => {
     const r = await runCli(['mock-lizzy', '--port', '0', '--api-key', 'k', '--data', '/nonexistent/feed-folder']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--data /nonexistent/feed-folder: no such folder');
+  });
+
+  // From a new-user walkthrough: a folder without the feed file served an empty feed silently.
+  it('mock-lizzy with a --data folder that has no lizzy-feed.json warns that the feed is empty', async () => {
+    const t = tempDir();
+    const m = spawnCli(['mock-lizzy', '--port', '0', '--api-key', 'k', '--data', t.dir]);
+    await m.waitFor(/Mock Lizzy listening on/);
+    const line = await m.waitFor(/warning: /);
+    expect(line).toContain(`${path.join(t.dir, 'lizzy-feed.json')} does not exist: the inventory feed is empty (204) until it does.`);
+    m.child.kill('SIGTERM');
+    expect(await m.exited).toBe(0);
+    t.cleanup();
   });
 
   it('inventory fetch --out into a folder that does not exist: exit 2, nothing created', async () => {

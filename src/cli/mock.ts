@@ -36,6 +36,10 @@ export async function mockLizzyCommand(flags: MockFlags): Promise<number> {
     throw e;
   });
   out(`Mock Lizzy listening on ${mock.url}`);
+  // After the listening line, which scripts wait for.
+  const feed = flags.data ? path.join(path.resolve(flags.data), 'lizzy-feed.json') : undefined;
+  if (!feed) err('warning: no --data folder: the inventory feed is empty (204) and /inventoryitem finds nothing.');
+  else if (!existsSync(feed)) err(`warning: ${feed} does not exist: the inventory feed is empty (204) until it does.`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
