@@ -679,7 +679,7 @@ describe('catalog import and export', () => {
     const r = await runCli(['--config', config, 'catalog', 'import', csv]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('9 rows, 2 new, 0 updated, 0 unchanged, 7 bad rows skipped');
-    expect(r.stderr).toContain('cat.csv:4: an aftermarket product needs a distributor abbreviation');
+    expect(r.stderr).toContain('skipped: cat.csv:4: an aftermarket product needs a distributor abbreviation');
     expect(r.stderr).toContain('cat.csv:5: list_price "12.x" is not an amount');
     expect(r.stderr).toContain('cat.csv:6: catalog "bogus" is not one of aftermarket, oem, private');
     expect(r.stderr).toContain('cat.csv:7: shelf_qty "-2" is not a whole number');

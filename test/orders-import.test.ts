@@ -118,6 +118,13 @@ describe('orders import', () => {
     expect(JSON.parse(again.stdout).requests).toBe(0);
   });
 
+  it('one order and one bad order are counted in the singular', async () => {
+    const bad = { ...copy()[14]! };
+    delete bad.placedAt;
+    const r = await cli(['orders', 'import', writeJson('one.json', [bad])]);
+    expect(r.stdout).toMatch(/: 1 order: 0 new, 0 updated, 0 unchanged, 1 bad order skipped\./);
+  });
+
   it('bad orders are reported with their position and reason; the good ones are kept', async () => {
     const good1 = copy()[12]!; // W100113
     const good2 = copy()[29]!; // W100130
@@ -130,7 +137,7 @@ describe('orders import', () => {
     const r = await cli(['orders', 'import', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/5 orders: 2 new, 0 updated, 0 unchanged, 3 bad orders skipped\./);
-    expect(r.stderr).toMatch(/orders\.json: order 2: orderNumber must be text in quotes, found the number 100114/);
+    expect(r.stderr).toMatch(/^skipped: orders\.json: order 2: orderNumber must be text in quotes, found the number 100114/m);
     expect(r.stderr).toMatch(/orders\.json: order 3 \(W100115\): placedAt is missing/);
     expect(r.stderr).toMatch(/orders\.json: order 4 \(W100116\): tax "1\.234" has a fraction of a cent/);
     expect(dbOrder('W100113')).toBeTruthy();

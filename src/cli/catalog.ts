@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { EXIT } from '../errors.js';
 import { loadCliConfig } from './context.js';
-import { cliLogger, colors, err, fmtInt, out, printJson, type GlobalOptions } from './output.js';
+import { cliLogger, colors, err, fmtCount, fmtInt, out, printJson, type GlobalOptions } from './output.js';
 
 export async function catalogImportCommand(file: string, flags: GlobalOptions): Promise<number> {
   const config = loadCliConfig(flags);
@@ -19,9 +19,9 @@ export async function catalogImportCommand(file: string, flags: GlobalOptions): 
       return code;
     }
     const c = colors(flags);
-    out(`Catalog import of ${s.file}: ${fmtInt(s.rows)} rows, ${fmtInt(s.inserted)} new, ${fmtInt(s.updated)} updated, ${fmtInt(s.unchanged)} unchanged${s.bad.length ? `, ${c.yellow(`${fmtInt(s.bad.length)} bad rows skipped`)}` : ''}.`);
+    out(`Catalog import of ${s.file}: ${fmtCount(s.rows, 'row')}, ${fmtInt(s.inserted)} new, ${fmtInt(s.updated)} updated, ${fmtInt(s.unchanged)} unchanged${s.bad.length ? `, ${c.yellow(`${fmtCount(s.bad.length, 'bad row')} skipped`)}` : ''}.`);
     if (s.duplicatesInFile) out(`  ${fmtInt(s.duplicatesInFile)} rows repeat an earlier product key; the later row wins.`);
-    for (const b of s.bad.slice(0, 50)) err(`  ${path.basename(s.file)}:${b.line}: ${b.message}`);
+    for (const b of s.bad.slice(0, 50)) err(`skipped: ${path.basename(s.file)}:${b.line}: ${b.message}`);
     if (s.bad.length > 50) err(`  ... and ${s.bad.length - 50} more (use --json for the full list)`);
     return code;
   } finally {

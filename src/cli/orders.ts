@@ -6,7 +6,7 @@ import type { OrderPushResult, OrderPushSummary } from '../orders/push.js';
 import type { OrderReportStatus } from '../orders/report.js';
 import { describeInstant } from '../orders/select.js';
 import { cliClock, loadCliConfig } from './context.js';
-import { cliLogger, colors, err, fmtDuration, fmtInt, out, printJson, reportError, type GlobalOptions } from './output.js';
+import { cliLogger, colors, err, fmtDuration, fmtCount, fmtInt, out, printJson, reportError, type GlobalOptions } from './output.js';
 
 export async function ordersImportCommand(file: string, flags: GlobalOptions): Promise<number> {
   const config = loadCliConfig(flags);
@@ -35,8 +35,8 @@ export function printImportSummary(s: OrderImportSummary, flags: GlobalOptions):
   if (s.markedSent) parts.push(`${fmtInt(s.markedSent)} marked as already sent`);
   if (s.keptSent.length) parts.push(`${fmtInt(s.keptSent.length)} already sent and left as sent`);
   if (s.keptSending.length) parts.push(`${fmtInt(s.keptSending.length)} being sent and left alone`);
-  if (s.bad.length) parts.push(c.yellow(`${fmtInt(s.bad.length)} bad orders skipped`));
-  out(`Orders import of ${s.file}: ${fmtInt(s.orders)} orders: ${parts.join(', ')}.`);
+  if (s.bad.length) parts.push(c.yellow(`${fmtCount(s.bad.length, 'bad order')} skipped`));
+  out(`Orders import of ${s.file}: ${fmtCount(s.orders, 'order')}: ${parts.join(', ')}.`);
   const name = path.basename(s.file);
   if (s.keptSent.length) {
     err(c.yellow(`warning: these orders changed in the file but were already sent to Lizzy, so the mirror keeps what was sent; change them in Lizzy by hand if needed: ${s.keptSent.join(', ')}`));
@@ -46,7 +46,7 @@ export function printImportSummary(s: OrderImportSummary, flags: GlobalOptions):
   }
   for (const w of s.warnings.slice(0, 20)) err(c.yellow(`warning: ${name}: order ${w.position}${w.orderNumber ? ` (${w.orderNumber})` : ''}: ${w.message}`));
   if (s.warnings.length > 20) err(`  ... and ${s.warnings.length - 20} more warnings (use --json for the full list)`);
-  for (const b of s.bad.slice(0, 50)) err(`  ${name}: order ${b.position}${b.orderNumber ? ` (${b.orderNumber})` : ''}: ${b.message}`);
+  for (const b of s.bad.slice(0, 50)) err(`skipped: ${name}: order ${b.position}${b.orderNumber ? ` (${b.orderNumber})` : ''}: ${b.message}`);
   if (s.bad.length > 50) err(`  ... and ${s.bad.length - 50} more (use --json for the full list)`);
 }
 

@@ -99,6 +99,11 @@ export function fmtInt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** "1 order", "2 orders", "1,000 rows". */
+export function fmtCount(n: number, one: string, many = `${one}s`): string {
+  return `${fmtInt(n)} ${n === 1 ? one : many}`;
+}
+
 export function fmtDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
