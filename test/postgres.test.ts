@@ -124,6 +124,9 @@ describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
     const st = await runCli(['--config', ctx.config, '--json', 'status'], env);
     expect([0, 1]).toContain(st.code);
     expect(JSON.parse(st.stdout).inventory.lastRun.status).toBe('needs_attention');
+    // The run's counts in the order SQLite keeps them (jsonb reordered them by key length).
+    const text = await runCli(['--config', ctx.config, 'status'], env);
+    expect(text.stdout).toMatch(/updated [\d,]+, unchanged [\d,]+, not found [\d,]+, unrecognized vendor [\d,]+, invalid [\d,]+, feed items [\d,]+/);
     const ex = await runCli(['--config', ctx.config, 'explain', '--vendor', 'HONDA', '--item', '17210-KYJ-901'], env);
     expect([0, 1], ex.stderr).toContain(ex.code);
     const cc = await runCli(['--config', ctx.config, 'config', 'check', '--offline'], env);

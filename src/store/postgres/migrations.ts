@@ -120,4 +120,11 @@ export const PG_MIGRATIONS: PgMigration[] = [
     // reading the queue scans products instead.
     sql: `DROP INDEX IF EXISTS {{S}}.products_reindex;`,
   },
+  {
+    version: 5,
+    name: 'run counts keep their order (json, not jsonb)',
+    // jsonb reorders keys (shortest first), so status listed a PostgreSQL run's counts in a
+    // different order from SQLite's; json keeps the text as written.
+    sql: `ALTER TABLE {{S}}.sync_runs ALTER COLUMN counts TYPE json USING counts::json, ALTER COLUMN counts SET DEFAULT '{}';`,
+  },
 ];
