@@ -231,6 +231,10 @@ describe('the daemon process', () => {
     expect(start.message).toContain("catch-up: no successful inventory pull since today's first slot (2026-12-03 04:00 PST)");
     const fin = lines.find((l) => l.event === 'run.finished' && l.job === 'inventory');
     expect(fin).toMatchObject({ status: 'needs_attention', runId: start.runId, dealer: 'lizzy-sync' });
+    // What a person reading the log wants first: which config, and when it runs next.
+    expect(lines.find((l) => l.event === 'daemon.start').message).toBe(`daemon started for lizzy-sync (${ctx.config})`);
+    expect(lines.find((l) => l.event === 'schedule.next' && l.job === 'inventory').message).toBe('inventory: next run 2026-12-04 04:00 PST (schedule "0 4,5 * * *" in America/Los_Angeles)');
+    expect(lines.find((l) => l.event === 'schedule.next' && l.job === 'orders').message).toMatch(/^orders: next run 2026-12-03 1\d:\d\d PST/);
     expect(lines.at(-1).event).toBe('daemon.stopped');
     expect(query<{ status: string }>(ctx, "SELECT status FROM sync_runs WHERE job='inventory'")).toEqual([{ status: 'needs_attention' }]);
     const { readFileSync } = await import('node:fs');

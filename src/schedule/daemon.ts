@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Job } from '../store/types.js';
 import { dstAmbiguousTimes, isHourly, nextSlot, slotsBetween } from './cron.js';
 import type { EventLog } from './events.js';
-import { firstSlotOfDay, missed, scheduleFor, SLOT_TOLERANCE_MS } from './gate.js';
+import { firstSlotOfDay, missed, nextRun, scheduleFor, SLOT_TOLERANCE_MS } from './gate.js';
 import { formatInZone, zonedWeekday } from './zone.js';
 
 export interface Tenant {
@@ -89,7 +89,7 @@ export class Daemon {
         this.loops.push(this.loop(t, job));
       }
     }
-    this.deps.log.event('info', 'daemon.start', `daemon started for ${this.tenants.map((t) => t.name).join(', ')}`, { pid: process.pid });
+    this.deps.log.event('info', 'daemon.start', `daemon started for ${this.tenants.map((t) => `${t.name} (${t.config.file})`).join(', ')}`, { pid: process.pid });
   }
 
   /** Stop new work, let current runs finish, resolve when every loop has ended. */
@@ -120,6 +120,8 @@ export class Daemon {
       if (why && !stop.aborted) await this.runOnce(t, job, `catch-up: ${why}`);
 
       let next = nextSlot(s, clock(), tz);
+      const runsAt = nextRun(t.config, job, clock(), await lastSuccess(t, job));
+      log.event('info', 'schedule.next', `${job}: next run ${runsAt ? formatInZone(runsAt, tz) : 'none'} (schedule "${s.expr}" in ${tz})`, { dealer: t.name, job });
       while (!stop.aborted && next) {
         const now = clock();
         if (now.getTime() < next.getTime()) {
