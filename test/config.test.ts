@@ -114,6 +114,17 @@ vendors:
     expect(e.message).toMatch(/lizzy-sync\.yaml:5: /);
   });
 
+  // From a new-user walkthrough: these were checked after the walk and named no line.
+  it('a bad time zone, cron, base URL and both stores name their line and column', () => {
+    const e = errorOf(
+      'lizzy:\n  baseUrl: 127.0.0.1:4011\nschedule:\n  timezone: America/Los_Angles\n  inventory: "0 25 * * *"\ndatabase:\n  sqlite: ./x.db\n  postgres: postgres://u@h/d\n',
+    );
+    expect(e.message).toMatch(/:5:14: schedule\.inventory: "0 25 \* \* \*" is not a valid cron expression/);
+    expect(e.message).toMatch(/:4:13: schedule\.timezone: "America\/Los_Angles" is not a time zone name/);
+    expect(e.message).toMatch(/:8:13: database: name either "sqlite" or "postgres", not both/);
+    expect(e.message).toMatch(/:2:12: lizzy\.baseUrl: "127\.0\.0\.1:4011" is not a URL; did you mean "http:\/\/127\.0\.0\.1:4011"\?/);
+  });
+
   it('a brand under the wrong key is suggested back under the right one, with the value given', () => {
     const e = errorOf(`${base}vendors:\n  - vendor: TUCKER\n    catalog: aftermarket\n    manufacturer: TR\n`);
     expect(e.message).toContain('use "distributor: TR" instead');

@@ -289,36 +289,44 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
       line,
     });
   });
+  // Where a setting is written, for the rules checked after the walk (nothing for a default).
+  const where = (keyPath: string) => {
+    const node = doc.getIn(keyPath.split('.'), true) as YamlNode | undefined;
+    return at(node);
+  };
   for (const job of ['inventory', 'orders'] as const) {
     try {
       parseCron(r.schedule[job]);
     } catch (err) {
-      problems.push({ path: `schedule.${job}`, message: (err as Error).message });
+      problems.push({ ...where(`schedule.${job}`), path: `schedule.${job}`, message: (err as Error).message });
     }
   }
   if (!isValidTimeZone(r.schedule.timezone)) {
-    problems.push({ path: 'schedule.timezone', message: `"${r.schedule.timezone}" is not a time zone name; use an IANA name such as America/Los_Angeles` });
+    problems.push({ ...where('schedule.timezone'), path: 'schedule.timezone', message: `"${r.schedule.timezone}" is not a time zone name; use an IANA name such as America/Los_Angeles` });
   }
   if (r.database.postgres !== undefined) {
-    if (sources['database.sqlite'] === 'file') problems.push({ path: 'database', message: 'name either "sqlite" or "postgres", not both' });
+    if (sources['database.sqlite'] === 'file') problems.push({ ...where('database.postgres'), path: 'database', message: 'name either "sqlite" or "postgres", not both' });
     if (!/^postgres(ql)?:\/\//.test(r.database.postgres)) {
-      problems.push({ path: 'database.postgres', message: 'expected a URL such as postgres://user@host:5432/dbname (sslmode=require as a query parameter where needed)' });
+      problems.push({ ...where('database.postgres'), path: 'database.postgres', message: 'expected a URL such as postgres://user@host:5432/dbname (sslmode=require as a query parameter where needed)' });
     }
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(r.database.schema)) {
-    problems.push({ path: 'database.schema', message: `"${r.database.schema}" is not a plain schema name (letters, digits, underscores)` });
+    problems.push({ ...where('database.schema'), path: 'database.schema', message: `"${r.database.schema}" is not a plain schema name (letters, digits, underscores)` });
   }
   if (r.notify.webhookUrl !== undefined) {
     try {
       new URL(r.notify.webhookUrl);
     } catch {
-      problems.push({ path: 'notify.webhookUrl', message: `"${r.notify.webhookUrl}" is not a URL` });
+      problems.push({ ...where('notify.webhookUrl'), path: 'notify.webhookUrl', message: `"${r.notify.webhookUrl}" is not a URL` });
     }
   }
   try {
     new URL(r.lizzy.baseUrl);
   } catch {
-    problems.push({ path: 'lizzy.baseUrl', message: `"${r.lizzy.baseUrl}" is not a URL; the default is https://api.nizex.com` });
+    const bare = String(r.lizzy.baseUrl);
+    const scheme = /^(localhost|127\.|\[::1\])/.test(bare) ? 'http' : 'https';
+    const hint = /^[\w.[\]:-]+(\/|$)/.test(bare) ? `; did you mean "${scheme}://${bare}"?` : '; the default is https://api.nizex.com';
+    problems.push({ ...where('lizzy.baseUrl'), path: 'lizzy.baseUrl', message: `"${bare}" is not a URL${hint}` });
   }
   if (problems.length > 0) fail(problems);
 
