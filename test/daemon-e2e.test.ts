@@ -263,6 +263,24 @@ describe('the daemon process', () => {
     expect(existsSync(path.join(ctx.dir, notified))).toBe(false);
   });
 
+  it('SIGTERM while an order batch is in flight: that batch is settled, the push stops by the shutdown (not a failure) before the next', async () => {
+    ctx = await setup();
+    const env = cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T18:00:30Z' });
+    const imp = await runCli(['--config', ctx.config, 'orders', 'import', path.join(FIXTURES, 'orders.json')], { env });
+    expect(imp.code, imp.stderr).toBe(0);
+    await mockNext(ctx.mock, { path: '/submitorder', delayMs: 1500 });
+    const d = spawnCli(['daemon', '--config', ctx.config, '--log-format', 'json'], { env });
+    await d.waitFor(/"event":"run.start".*"job":"orders"/);
+    await new Promise((r) => setTimeout(r, 400));
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    const lines = d.stderr().trim().split('\n').map((l) => JSON.parse(l));
+    const fin = lines.find((l) => l.event === 'run.finished' && l.job === 'orders');
+    expect(fin).toMatchObject({ level: 'info', status: 'stopped' });
+    expect(fin.message).toContain('The order push was stopped by a shutdown before batch 2; ');
+    expect(ctx.mock.state.received).toHaveLength(5);
+  });
+
   it('serves several dealerships from one process', async () => {
     ctx = await setup();
     const other = await setup();

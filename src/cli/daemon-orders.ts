@@ -22,7 +22,7 @@ export const ordersJob: OrdersJob = async (tenant, { clock, log, deadline, stop 
   return {
     status: error ? 'failed' : summary.status,
     ...(error ? { errorName: error.name } : {}),
-    message: `${error ? `${error.message}; ` : ''}${counts || 'nothing to send'}${summary.reportPath ? `; report ${summary.reportPath}` : ''}`,
+    message: `${error ? `${error.message.replace(/\.$/, '')}; ` : ''}${counts || 'nothing to send'}${summary.reportPath ? `; report ${summary.reportPath}` : ''}`,
     summary,
   };
 };

@@ -356,7 +356,8 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         let ahead: Promise<StoredOrder[]> | undefined;
         for (const [i, g] of groups.entries()) {
           if (!stop && opts.signal?.aborted) {
-            stop = new RunTimeout(`The order push was stopped (its deadline, runTimeoutMinutes: ${config.runTimeoutMinutes}, or a shutdown) before batch ${i + 1}.`, {
+            const timedOut = (opts.signal.reason as Error | undefined)?.name === 'TimeoutError';
+            stop = new RunTimeout(`The order push ${timedOut ? `hit its deadline (runTimeoutMinutes: ${config.runTimeoutMinutes})` : 'was stopped by a shutdown'} before batch ${i + 1}.`, {
               hint: 'The orders not sent yet stay pending; the next run sends them.',
             });
           }
