@@ -527,6 +527,11 @@ afterEach(async () => {
     expect(r.json.counts).toMatchObject({ sent: 20, expired: 0 });
     expect(await batchSizes()).toEqual([5, 5, 5, 5]);
     expectEachOnce(await received(), [...EXPIRED, ...ELIGIBLE]);
+    // A later --since holds nothing back, and the summary says so instead of ignoring it.
+    const inside = await cli(['orders', 'push', '--dry-run', '--since', '2026-12-02']);
+    expect(inside.stdout).toContain('--since 2026-12-02 is inside that window, so it changes nothing');
+    const wider = await cli(['orders', 'push', '--dry-run', '--since', '2026-11-20']);
+    expect(wider.stdout).toMatch(/Window: orders placed since 2026-11-20 00:00 PST \(--since 2026-11-20; without it, the last 7 days in America\/Los_Angeles\)/);
     const bad = await cli(['orders', 'push', '--since', 'last week']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--since "last week" is not a date/);

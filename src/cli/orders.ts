@@ -138,8 +138,15 @@ export function printPushSummary(s: OrderPushSummary, flags: PushFlags): void {
         ? c.yellow('needs attention (see the report)')
         : c.green('success');
   out(`Order push ${s.dryRun ? 'planned' : 'finished'} in ${fmtDuration(s.durationMs)}: ${verdict}`);
-  const widened = s.window.start !== s.window.defaultStart ? ` (widened by --since ${s.window.since})` : '';
-  out(`  Window: orders placed since ${describeInstant(s.window.start, s.window.timeZone)}${widened}; the last ${s.window.lookbackDays} days in ${s.window.timeZone}`);
+  const w = s.window;
+  const lookback = `the last ${w.lookbackDays} days in ${w.timeZone}`;
+  if (w.start !== w.defaultStart) {
+    out(`  Window: orders placed since ${describeInstant(w.start, w.timeZone)} (--since ${w.since}; without it, ${lookback})`);
+  } else {
+    // --since only ever widens the window: a later date holds nothing back.
+    const ignored = w.since !== undefined ? ` (--since ${w.since} is inside that window, so it changes nothing: --since only sends older orders too)` : '';
+    out(`  Window: orders placed since ${describeInstant(w.start, w.timeZone)}, ${lookback}${ignored}`);
+  }
   const shown = LABELS.filter(([k]) => (s.dryRun ? k !== 'sent' && k !== 'failed' : k !== 'would_send' && k !== 'would_check')).filter(
     ([k]) => ALWAYS.includes(k) || s.counts[k] > 0,
   );
