@@ -673,12 +673,17 @@ describe('catalog import and export', () => {
         'oem,,HONDA,X-1,Comma price,"12,95",1',
         'oem,,HONDA,X-2,Huge quantity,1.00,99999999999999999999',
         'oem,,HONDA,X-3,Fraction of a cent,1.005,1',
+        'aftermarket,,Moose,,Everything wrong,abc,-1',
         '',
       ].join('\r\n'),
     );
     const r = await runCli(['--config', config, 'catalog', 'import', csv]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('9 rows, 2 new, 0 updated, 0 unchanged, 7 bad rows skipped');
+    expect(r.stdout).toContain('10 rows, 2 new, 0 updated, 0 unchanged, 8 bad rows skipped');
+    // Every problem of a row at once (from a new-user walkthrough: only the first was named).
+    expect(r.stderr).toContain(
+      'skipped: cat.csv:11: an aftermarket product needs a distributor abbreviation; part_number is empty; list_price "abc" is not an amount such as 12.95; shelf_qty "-1" is not a whole number of 0 or more',
+    );
     expect(r.stderr).toContain('skipped: cat.csv:4: an aftermarket product needs a distributor abbreviation');
     expect(r.stderr).toContain('cat.csv:5: list_price "12.x" is not an amount');
     expect(r.stderr).toContain('cat.csv:6: catalog "bogus" is not one of aftermarket, oem, private');

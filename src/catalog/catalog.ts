@@ -43,35 +43,41 @@ export interface CatalogImportSummary extends CatalogImportResult {
   duplicatesInFile: number;
 }
 
-/** Validate one CSV record against the header's column positions. */
+/**
+ * Validate one CSV record against the header's column positions. A bad row gets every
+ * problem it has, joined with "; ", so one correction pass fixes it.
+ */
 export function readCatalogRow(fields: string[], col: Record<string, number>): CatalogRow | string {
   if (fields.some((f) => f.includes('\u0000'))) return 'the row contains a NUL character';
   if (fields.some((f) => f.includes('\uFFFD'))) return NOT_UTF8;
+  let problems: string[] | undefined;
+  const problem = (m: string) => (problems ??= []).push(m);
   const get = (name: string) => (col[name] === undefined ? '' : (fields[col[name]!] ?? '').trim());
   const catalog = get('catalog').toLowerCase();
-  if (!CATALOGS.includes(catalog as CatalogKind)) return `catalog ${JSON.stringify(get('catalog'))} is not one of ${CATALOGS.join(', ')}`;
   const distributor = get('distributor') || null;
   const manufacturer = get('manufacturer') || null;
-  if (catalog === 'aftermarket' && !distributor) return 'an aftermarket product needs a distributor abbreviation';
-  if (catalog !== 'aftermarket' && !manufacturer) return `an ${catalog} product needs a manufacturer`;
+  if (!CATALOGS.includes(catalog as CatalogKind)) problem(`catalog ${JSON.stringify(get('catalog'))} is not one of ${CATALOGS.join(', ')}`);
+  else if (catalog === 'aftermarket' && !distributor) problem('an aftermarket product needs a distributor abbreviation');
+  else if (catalog !== 'aftermarket' && !manufacturer) problem(`an ${catalog} product needs a manufacturer`);
   const partNumber = get('part_number');
-  if (!partNumber) return 'part_number is empty';
+  if (!partNumber) problem('part_number is empty');
   const priceText = get('list_price');
   let listPriceCents: number | null = null;
   if (priceText !== '') {
     const c = parseCents(priceText);
-    if (c === undefined || c < 0) return `list_price ${JSON.stringify(priceText)} is not an amount such as 12.95`;
-    if (hasFractionOfCent(priceText)) return `list_price ${priceText} has fractions of a cent; give it to the cent (12.95)`;
-    if (c > 100_000_000_00) return `list_price ${priceText} is too large`;
-    listPriceCents = c;
+    if (c === undefined || c < 0) problem(`list_price ${JSON.stringify(priceText)} is not an amount such as 12.95`);
+    else if (hasFractionOfCent(priceText)) problem(`list_price ${priceText} has fractions of a cent; give it to the cent (12.95)`);
+    else if (c > 100_000_000_00) problem(`list_price ${priceText} is too large`);
+    else listPriceCents = c;
   }
   const qtyText = get('shelf_qty');
   let shelfQty: number | null = null;
   if (qtyText !== '') {
-    if (!/^\d+$/.test(qtyText)) return `shelf_qty ${JSON.stringify(qtyText)} is not a whole number of 0 or more`;
-    shelfQty = Number(qtyText);
-    if (shelfQty > 2_000_000_000) return `shelf_qty ${qtyText} is too large`;
+    if (!/^\d+$/.test(qtyText)) problem(`shelf_qty ${JSON.stringify(qtyText)} is not a whole number of 0 or more`);
+    else if (Number(qtyText) > 2_000_000_000) problem(`shelf_qty ${qtyText} is too large`);
+    else shelfQty = Number(qtyText);
   }
+  if (problems) return problems.join('; ');
   const description = col.description === undefined ? null : (fields[col.description] ?? '');
   return {
     catalog: catalog as CatalogKind,
