@@ -79,6 +79,8 @@ describe('mappings validate on the sample data (live feed from the mock)', () =>
     const placeholders = again.problems.filter((p: { code: string }) => p.code === 'unknown_distributor');
     expect(placeholders).toHaveLength(3);
     expect(placeholders[0].message).toContain('distributor "CHANGE-ME" is not in the catalog');
+    expect(placeholders[0].fix).toMatch(/^use one of the catalog's distributor abbreviations: /);
+    expect(placeholders[0].fix).not.toContain('import the products of');
     // The copied rows now match their items.
     expect(again.rows.find((x: { vendor: string }) => x.vendor === 'Tucker Rocky')).toMatchObject({ feedItems: 20, matched: 20 });
     expect(again.rows.find((x: { vendor: string }) => x.vendor === 'HONDA ')).toMatchObject({ feedItems: 5, matched: 5 });

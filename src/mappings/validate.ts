@@ -243,7 +243,10 @@ export function validateMappings(input: ValidateInput): ValidationResult {
           : `${at(m.line)}: ${kind} ${q(brand)} is not in the catalog${guess ? `; did you mean ${q(guess)}?` : ''}`,
         fix: guess
           ? `change the row at line ${m.line} to ${kind}: ${guess}`
-          : `use one of the catalog's ${kind === 'distributor' ? 'distributor abbreviations' : 'manufacturers'}${known.length ? `: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}` : ''}; or import the products of ${q(brand)} with lizzy-sync catalog import`,
+          : `use one of the catalog's ${kind === 'distributor' ? 'distributor abbreviations' : 'manufacturers'}${known.length ? `: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}` : ''}${
+              // The placeholder of a pasted snippet is to be filled in, not imported.
+              brand === 'CHANGE-ME' ? '' : `; or import the products of ${q(brand)} with lizzy-sync catalog import`
+            }`,
       });
     }
   }
