@@ -107,6 +107,13 @@ vendors:
     expect(e.message).toContain('did you mean "sunday"?');
   });
 
+  it('an abbreviated or capitalised weekday gets a did-you-mean too', () => {
+    const e = errorOf(`${base}inventory:\n  disabledDays: [Sun, SATURDAY]\n`);
+    expect(e.message).toContain('"Sun" is not one of sunday, monday');
+    expect(e.message).toContain('did you mean "sunday"?');
+    expect(e.message).toContain('did you mean "saturday"?');
+  });
+
   it('rejects a distributor on an OEM row and a missing manufacturer', () => {
     const e = errorOf(`${base}vendors:\n  - vendor: HONDA\n    catalog: oem\n    distributor: PU\n`);
     expect(e.message).toContain('vendors[0].distributor: an oem row names a manufacturer, not a distributor');

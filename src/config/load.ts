@@ -205,7 +205,12 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
           return undefined;
         }
         if (spec.oneOf && !spec.oneOf.includes(value)) {
-          const guess = didYouMean(value, spec.oneOf);
+          // "Sun", "SATURDAY", "Aftermarket": a different case or an abbreviation of one option.
+          const low = value.trim().toLowerCase();
+          const guess =
+            spec.oneOf.find((o) => o.toLowerCase() === low) ??
+            (low.length >= 2 ? spec.oneOf.filter((o) => o.toLowerCase().startsWith(low)) : []).find((_o, _i, all) => all.length === 1) ??
+            didYouMean(value, spec.oneOf);
           problems.push({
             ...where,
             path: keyPath,
