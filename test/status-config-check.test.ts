@@ -96,7 +96,10 @@ describe('config check: failures', () => {
       const noKey = await runCli(['--config', config, 'config', 'check', '--json']);
       expect(noKey.code).toBe(1);
       const k = JSON.parse(noKey.stdout);
-      expect(k.checks.find((c: { name: string }) => c.name === 'api key')).toMatchObject({ status: 'fail', message: 'not set' });
+      expect(k.checks.find((c: { name: string }) => c.name === 'api key')).toMatchObject({
+        status: 'fail',
+        message: 'not set: lizzy.apiKey takes it from the environment variable LIZZY_API_KEY, which is not set',
+      });
       expect(k.settings.find((s: { key: string }) => s.key === 'lizzy.apiKey')).toEqual({ key: 'lizzy.apiKey', value: null, source: 'not set' });
     } finally {
       t.cleanup();
