@@ -231,6 +231,7 @@ if (want('push')) {
   const dir = path.join(work, 'push');
   mkdirSync(dir, { recursive: true });
   const db = path.join(dir, 'push.db');
+  writeFileSync(path.join(dir, 'lizzy-feed.json'), '[]'); // the push reads no feed; this keeps the mock from warning
   const mock = await startMock(dir, ['--delay-ms', '20']);
   try {
     const cfg = config(dir, mock.url, db);
