@@ -35,16 +35,19 @@ export async function mockLizzyCommand(flags: MockFlags): Promise<number> {
     if (e.code === 'EACCES') throw new UsageError(`Port ${port} needs more privileges; use a port above 1024, or --port 0.`);
     throw e;
   });
+  // Listen for the stop signals before saying we are up: a script that stops the mock as
+  // soon as it reads a line must not find it still without its handlers (killed by the signal).
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   out(`Mock Lizzy listening on ${mock.url}`);
   // After the listening line, which scripts wait for.
   const feed = flags.data ? path.join(path.resolve(flags.data), 'lizzy-feed.json') : undefined;
   if (!feed) err('warning: no --data folder: the inventory feed is empty (204) and /inventoryitem finds nothing.');
   else if (!existsSync(feed)) err(`warning: ${feed} does not exist: the inventory feed is empty (204) until it does.`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await mock.close();
   return 0;
 }
