@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maskSecret } from '../src/util/redact.js';
@@ -43,6 +44,36 @@ describe('user mistakes get a clear message, never "internal error"', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('does not exist');
     expect(existsSync(path.dirname(out))).toBe(false);
+    expect(mock.state.requests).toHaveLength(0);
+    await mock.close();
+    t.cleanup();
+  });
+
+  // Found by a break-it pass: the file is written as X.partial and renamed over X, which
+  // replaced a named pipe, a symbolic link (its target left as it was) or /dev/full with a
+  // plain file. Only plain files are written; the rest is refused before any work.
+  it('--out naming a pipe or a symbolic link: exit 2, the pipe and the link left as they are', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const config = writeConfig(t.dir, { baseUrl: mock.url });
+    const fifo = path.join(t.dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const target = path.join(t.dir, 'target.csv');
+    writeFileSync(target, 'keep me');
+    const link = path.join(t.dir, 'link.csv');
+    symlinkSync(target, link);
+    for (const [args, out, kind] of [
+      [['catalog', 'export'], fifo, 'a named pipe'],
+      [['catalog', 'export'], link, 'a symbolic link'],
+      [['inventory', 'fetch'], link, 'a symbolic link'],
+    ] as const) {
+      const r = await runCli(['--config', config, ...args, '--out', out], { env: cliEnv() });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`--out ${out} is ${kind}, not a plain file`);
+    }
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
     expect(mock.state.requests).toHaveLength(0);
     await mock.close();
     t.cleanup();
