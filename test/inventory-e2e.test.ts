@@ -252,6 +252,33 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     expect(rep.find((x) => x.status === 'unrecognized_vendor')).toMatchObject({ vendor: `'=HYPERLINK("http://x")`, item_number: "'@1" });
   });
 
+  // Found by a break-it pass: one 3,000-character item number failed every PostgreSQL pull
+  // (an index entry over 2,704 bytes) with an internal error. Over-long names are invalid
+  // items on both stores, and the rest of the feed is applied.
+  it('an absurdly long item number is an invalid item, an absurdly long vendor name an unrecognized one; the rest is applied', async () => {
+    const long = 'X'.repeat(3000);
+    ctx = await setup({
+      feed: [
+        { VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0042', Quantity: 9 },
+        { VendorName: 'HONDA', ItemNumber: long, Quantity: 1 },
+        { VendorName: `HONDA${long}`, ItemNumber: '17210-KYJ-901', Quantity: 1 },
+      ],
+      clear: false,
+    });
+    const r = await pull(ctx, ['--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.counts).toMatchObject({ updated: 1, invalid: 1, unrecognized_vendor: 1 });
+    const rep = readCsvFile(j.reportPath);
+    const invalid = rep.find((x) => x.status === 'invalid')!;
+    expect(invalid.note).toContain('item number is 3,000 characters long; at most 200 are read');
+    expect(invalid.item_number).toBe(`${'X'.repeat(200)}…`);
+    const vendor = rep.find((x) => x.status === 'unrecognized_vendor')!;
+    expect(vendor.note).toContain('vendor name is 3,005 characters long; at most 200 are read');
+    expect(vendor.vendor).toBe(`HONDA${'X'.repeat(195)}…`);
+    expect((await exportCatalog(ctx)).get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('9');
+  });
+
   // The de-duplication moved from a search per feed row to one pass over the repeated pairs:
   // the winner, its note and the dropped rows must be what they were.
   it('a part listed three times: the last wins, its note names the earlier positions and quantities, the others are dropped', async () => {
@@ -656,6 +683,15 @@ describe('catalog import and export', () => {
     expect(imp.code, imp.stderr).toBe(0);
     const rows = await store.query<{ part_number: string; description: string; shelf_qty: number }>('SELECT part_number, description, shelf_qty FROM products ORDER BY shelf_qty');
     expect(rows.map((r) => [r.part_number, r.description, Number(r.shelf_qty)])).toEqual(odd.map((d, i) => [`ODD-${i}\\x`, d, i]));
+  });
+
+  it('a part number too long to be a key is a bad row; the good rows are imported', async () => {
+    const file = path.join(t.dir, 'long.csv');
+    writeFileSync(file, `catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\naftermarket,PU,,${'P'.repeat(3000)},Long,1.00,1\naftermarket,PU,,OK-1,Fine,1.00,2\n`);
+    const r = await runCli(['--config', config, 'catalog', 'import', file], { env: cliEnv() });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('skipped: long.csv:2: part_number is 3,000 characters long; at most 200');
+    expect(r.stdout).toContain('2 rows, 1 new');
   });
 
   it('keeps good rows, reports bad ones with line numbers, and is idempotent', async () => {

@@ -1,6 +1,7 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { CATALOGS, type CatalogKind } from '../config/schema.js';
 import { InputError } from '../errors.js';
+import { MAX_NAME_LENGTH } from '../inventory/item.js';
 import { CsvReport } from '../report/csv.js';
 import type { Store } from '../store/store.js';
 import type { CatalogImportResult, CatalogRow } from '../store/types.js';
@@ -61,6 +62,13 @@ export function readCatalogRow(fields: string[], col: Record<string, number>): C
   else if (catalog !== 'aftermarket' && !manufacturer) problem(`an ${catalog} product needs a manufacturer`);
   const partNumber = get('part_number');
   if (!partNumber) problem('part_number is empty');
+  for (const [name, v] of [
+    ['part_number', partNumber],
+    ['distributor', distributor],
+    ['manufacturer', manufacturer],
+  ] as const) {
+    if (v && v.length > MAX_NAME_LENGTH) problem(`${name} is ${v.length.toLocaleString('en-US')} characters long; at most ${MAX_NAME_LENGTH}`);
+  }
   const priceText = get('list_price');
   let listPriceCents: number | null = null;
   if (priceText !== '') {

@@ -2,6 +2,9 @@ import { pickItemFields } from '../lizzy/wire.js';
 import type { StagedFeedItem } from '../store/types.js';
 import { formatCents, hasFractionOfCent, parseCents, THOUSANDS } from '../util/money.js';
 
+/** The longest vendor name, item number, part number or brand read (keys, indexed in both stores). */
+export const MAX_NAME_LENGTH = 200;
+
 /** One feed item after the tolerant reader: identifiers as strings, values checked. */
 export interface FeedItem {
   /** 1-based position in the feed. */
@@ -60,6 +63,18 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
     item.invalid = 'vendor name or item number contains a NUL character';
     item.vendor = item.vendor?.replace(/\u0000/g, '\uFFFD');
     item.itemNumber = item.itemNumber?.replace(/\u0000/g, '\uFFFD');
+  }
+  // Names are keys (indexed in both stores; PostgreSQL refuses an index entry over 2,704
+  // bytes): a longer one is junk, reported as invalid, and kept short enough to stage.
+  for (const [field, label] of [
+    ['vendor', 'vendor name'],
+    ['itemNumber', 'item number'],
+  ] as const) {
+    const v = item[field];
+    if (v !== undefined && v.length > MAX_NAME_LENGTH) {
+      item.invalid ??= `${label} is ${v.length.toLocaleString('en-US')} characters long; at most ${MAX_NAME_LENGTH} are read`;
+      item[field] = `${v.slice(0, MAX_NAME_LENGTH)}…`;
+    }
   }
   if (item.vendor === undefined || item.vendor.trim() === '') {
     item.invalid ??= 'no vendor name';
