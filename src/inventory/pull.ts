@@ -2,7 +2,7 @@ import path from 'node:path';
 import { makeReportsFolder } from '../report/csv.js';
 import type { Clock } from '../clock.js';
 import type { Config, VendorMapping } from '../config/schema.js';
-import { GuardTripped, LizzySyncError, RunTimeout } from '../errors.js';
+import { asKnownError, GuardTripped, LizzySyncError, RunTimeout, StoreError } from '../errors.js';
 import { LizzyClient } from '../lizzy/client.js';
 import { withJobLock } from '../lock.js';
 import type { Logger } from '../log.js';
@@ -191,6 +191,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
     summary.runId = runId;
     let report: InventoryReportWriter | undefined;
     let cleared: ClearedList | undefined;
+    let applying = false;
     const stage = await store.openFeedStage();
     try {
       summary.modifiedSince = modifiedSinceFor(config, started);
@@ -285,6 +286,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         cleared?.publish();
       } else {
         log.progress(`Applying ${summary.matchedProducts} product updates in one transaction`);
+        applying = true;
         const res = await stage.apply({
           clear: config.inventory.clearPreviousQuantities,
           at: clock().toISOString(),
@@ -321,7 +323,10 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       await stage.close().catch(() => undefined);
       let err = caught;
       let interrupted = false;
-      if (opts.signal?.aborted && !(err instanceof GuardTripped)) {
+      // A deadline or a shutdown ends a run early by aborting its fetch or stopping it before
+      // the apply; an error of the database, or any error once the apply began, is itself
+      // the outcome and is reported as it is, even if a stop came at the same moment.
+      if (opts.signal?.aborted && !applying && !(err instanceof GuardTripped) && !(asKnownError(err) instanceof StoreError)) {
         const timedOut = (opts.signal.reason as Error | undefined)?.name === 'TimeoutError';
         interrupted = !timedOut;
         err = timedOut
