@@ -279,6 +279,8 @@ describe('the daemon process', () => {
     expect(fin).toMatchObject({ level: 'info', status: 'stopped' });
     expect(fin.message).toContain('The order push was stopped by a shutdown before batch 2; ');
     expect(ctx.mock.state.received).toHaveLength(5);
+    // Recorded as the inventory pull records a shutdown: interrupted, not failed.
+    expect(query<{ status: string }>(ctx, "SELECT status FROM sync_runs WHERE job='orders'")).toEqual([{ status: 'interrupted' }]);
   });
 
   it('serves several dealerships from one process', async () => {

@@ -132,6 +132,7 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
     const batches: BatchRecord[] = [];
     let requests = 0;
     let stop: LizzySyncError | undefined;
+    let stoppedByShutdown = false;
 
     const row = (
       o: Pick<OrderStatusRow, 'orderNumber' | 'placedAt' | 'attempts' | 'invoiceNumber' | 'lastError'>,
@@ -357,6 +358,7 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         for (const [i, g] of groups.entries()) {
           if (!stop && opts.signal?.aborted) {
             const timedOut = (opts.signal.reason as Error | undefined)?.name === 'TimeoutError';
+            stoppedByShutdown = !timedOut;
             stop = new RunTimeout(`The order push ${timedOut ? `hit its deadline (runTimeoutMinutes: ${config.runTimeoutMinutes})` : 'was stopped by a shutdown'} before batch ${i + 1}.`, {
               hint: 'The orders not sent yet stay pending; the next run sends them.',
             });
@@ -432,7 +434,8 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
       if (runId !== undefined) {
         await store.finishRun(runId, {
           finishedAt: summary.finishedAt,
-          status,
+          // As the inventory pull records it: cut short by a shutdown, not failed.
+          status: stoppedByShutdown ? 'interrupted' : status,
           counts: { ...counts, requests, durationMs: summary.durationMs },
           reportPath: summary.reportPath,
           error: summary.error?.message ?? null,
