@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -281,6 +282,20 @@ describe('the daemon process', () => {
     expect(ctx.mock.state.received).toHaveLength(5);
     // Recorded as the inventory pull records a shutdown: interrupted, not failed.
     expect(query<{ status: string }>(ctx, "SELECT status FROM sync_runs WHERE job='orders'")).toEqual([{ status: 'interrupted' }]);
+  });
+
+  // Found by a break-it pass: the timeout killed only the shell; its children kept stderr
+  // open and the job loop waited for them (a SIGTERM at 40 s was honoured at 75 s).
+  it('a notify.command that hangs is stopped whole at its timeout, and the daemon goes on', async () => {
+    ctx = await setup(`notify:\n  command: "cat >/dev/null; sleep 27.25; true"\n`);
+    const d = spawnCli(['daemon', '--config', ctx.config, '--log-format', 'json'], {
+      env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T18:00:30Z', LIZZY_SYNC_NOTIFY_TIMEOUT_MS: '1000' }),
+    });
+    const line = await d.waitFor(/"event":"notify.failed"/, 15_000);
+    expect(JSON.parse(line).message).toContain('notify.command did not finish within 1 s and was stopped');
+    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain('sleep 27.25');
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
   });
 
   it('serves several dealerships from one process', async () => {

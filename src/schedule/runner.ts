@@ -50,6 +50,9 @@ export function makeJobRunner(clock: Clock, events: EventLog, orders: OrdersJob)
   };
 }
 
+/** How long notify.command may run (LIZZY_SYNC_NOTIFY_TIMEOUT_MS shortens it for tests). */
+const NOTIFY_TIMEOUT_MS = Number(process.env.LIZZY_SYNC_NOTIFY_TIMEOUT_MS) > 0 ? Number(process.env.LIZZY_SYNC_NOTIFY_TIMEOUT_MS) : 30_000;
+
 /** Send a run's summary to notify.command (on stdin) and notify.webhookUrl (POST JSON). */
 export async function notify(tenant: Tenant, job: Job, outcome: RunOutcome, runId: string): Promise<void> {
   const payload = redact(
@@ -60,11 +63,34 @@ export async function notify(tenant: Tenant, job: Job, outcome: RunOutcome, runI
   if (command) {
     tasks.push(
       new Promise<void>((resolve, reject) => {
-        const child = spawn(command, { shell: true, stdio: ['pipe', 'ignore', 'pipe'], cwd: tenant.config.dir, timeout: 30_000, env: envWithoutSecrets(process.env) });
+        // Its own process group (not on Windows, which has none), so a timeout stops the
+        // whole command: killing only the shell left its children holding stderr open, and
+        // the daemon's job loop waited for them.
+        const group = process.platform !== 'win32';
+        const child = spawn(command, { shell: true, detached: group, stdio: ['pipe', 'ignore', 'pipe'], cwd: tenant.config.dir, env: envWithoutSecrets(process.env) });
         let err = '';
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          try {
+            if (group && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+            else child.kill('SIGKILL');
+          } catch {
+            // already gone
+          }
+        }, NOTIFY_TIMEOUT_MS);
         child.stderr.on('data', (d) => (err += d));
-        child.on('error', reject);
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`notify.command exited ${code}: ${clip(err.trim(), 200)}`))));
+        child.stdin.on('error', () => undefined); // a command that does not read its input
+        child.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          if (timedOut) reject(new Error(`notify.command did not finish within ${NOTIFY_TIMEOUT_MS / 1000} s and was stopped`));
+          else if (code === 0) resolve();
+          else reject(new Error(`notify.command exited ${code}: ${clip(err.trim(), 200)}`));
+        });
         child.stdin.end(payload);
       }),
     );
