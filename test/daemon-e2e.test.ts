@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, watch, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -296,6 +296,26 @@ describe('the daemon process', () => {
     expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain('sleep 27.25');
     d.child.kill('SIGTERM');
     expect(await d.exited).toBe(0);
+  });
+
+  // Found by a break-it pass: a log folder that cannot be made was an internal error (exit
+  // 70: a restart loop under systemd), and a folder named as the file dropped every line.
+  it('a logging.file that cannot be written is a configuration error before the daemon starts (exit 2)', async () => {
+    ctx = await setup();
+    writeFileSync(path.join(ctx.dir, 'afile'), 'x');
+    mkdirSync(path.join(ctx.dir, 'adir'));
+    for (const [file, message] of [
+      ['./afile/daemon.log', `logging.file: cannot create its folder ${path.join(ctx.dir, 'afile')}`],
+      ['./adir', `logging.file: ${path.join(ctx.dir, 'adir')} is a folder; name a file in it`],
+    ] as const) {
+      writeFileSync(ctx.config, `${readFileSync(ctx.config, 'utf8').replace(/\nlogging:[\s\S]*$/, '')}\nlogging:\n  file: ${file}\n`);
+      const r = await runCli(['daemon', '--config', ctx.config], { env: cliEnv(), timeoutMs: 20_000 });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toContain('internal error');
+    }
+    const check = await runCli(['--config', ctx.config, 'config', 'check', '--offline'], { env: cliEnv() });
+    expect(check.stdout).toMatch(/FAIL\s+log folder\s+logging\.file .*adir is a folder/);
   });
 
   it('serves several dealerships from one process', async () => {

@@ -1,4 +1,5 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, statSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
 import path from 'node:path';
 import { redact } from '../util/redact.js';
 import { makeDir } from '../util/make-dir.js';
@@ -10,6 +11,28 @@ export interface EventLog {
   event(level: Level, event: string, message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * logging.file must be a file whose folder exists or can be made: anything else is the
+ * configuration's mistake, said before the daemon starts (it was an internal error, or,
+ * for a folder, every line dropped without a word).
+ */
+export function checkLogFile(file: string): void {
+  try {
+    makeDir(path.dirname(file));
+  } catch (err) {
+    throw new ConfigError(`logging.file: cannot create its folder ${path.dirname(file)}: ${(err as Error).message}`, {
+      hint: 'Set logging.file to a file in a folder lizzy-sync can write to.',
+    });
+  }
+  let isDir = false;
+  try {
+    isDir = statSync(file).isDirectory();
+  } catch {
+    // does not exist yet: it is created by the first line
+  }
+  if (isDir) throw new ConfigError(`logging.file: ${file} is a folder; name a file in it (for example ${path.join(file, 'lizzy-sync.log')}).`);
+}
+
 export function makeEventLog(opts: {
   format: 'human' | 'json';
   file?: string;
@@ -18,7 +41,7 @@ export function makeEventLog(opts: {
 }): EventLog {
   const write = opts.write ?? ((l: string) => process.stderr.write(`${l}\n`));
   const now = opts.now ?? (() => new Date());
-  if (opts.file) makeDir(path.dirname(opts.file));
+  if (opts.file) checkLogFile(opts.file);
   return {
     event(level, event, message, fields = {}) {
       const ts = now().toISOString();

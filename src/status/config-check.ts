@@ -3,7 +3,7 @@
  * that the config can work (database, reports folder, schedules, and one call to Lizzy).
  * The API key is only ever shown masked.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { configSpec, type Config, type Spec } from '../config/schema.js';
 import { LizzySyncError } from '../errors.js';
@@ -153,10 +153,13 @@ export async function runConfigCheck(config: Config, opts: ConfigCheckOptions): 
   );
   if (config.logging.file) {
     const p = writable(path.dirname(config.logging.file));
+    const isDir = existsSync(config.logging.file) && statSync(config.logging.file).isDirectory();
     checks.push(
       p
         ? { name: 'log folder', status: 'fail', message: `${path.dirname(config.logging.file)} is not writable: ${p}` }
-        : { name: 'log folder', status: 'ok', message: `${path.dirname(config.logging.file)} is writable` },
+        : isDir
+          ? { name: 'log folder', status: 'fail', message: `logging.file ${config.logging.file} is a folder; name a file in it` }
+          : { name: 'log folder', status: 'ok', message: `${path.dirname(config.logging.file)} is writable` },
     );
   }
 
