@@ -685,6 +685,21 @@ describe('catalog import and export', () => {
     expect(rows.map((r) => [r.part_number, r.description, Number(r.shelf_qty)])).toEqual(odd.map((d, i) => [`ODD-${i}\\x`, d, i]));
   });
 
+  // Found by a break-it pass: an unquoted comma shifted a row's values into the next
+  // columns (price 2.00, quantity 10), and a misspelt "descripton" dropped every description.
+  it('a row with more fields than the header is a bad row; a column it does not read is named, with a did-you-mean', async () => {
+    const file = path.join(t.dir, 'shifted.csv');
+    writeFileSync(file, 'catalog,distributor,manufacturer,part_number,descripton,list_price,shelf_qty,\naftermarket,PU,,EX-1,Grips 1, 2,10,2\naftermarket,PU,,EX-2,Fine,1.00,2,\n');
+    const r = await runCli(['--config', config, '--json', 'catalog', 'import', file], { env: cliEnv() });
+    expect(r.code, r.stderr).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.bad).toEqual([{ line: 2, message: 'the row has 8 fields, the header 7: a comma inside a value must be in quotes ("Grips 1, 2")' }]);
+    expect(j.ignoredColumns).toEqual([{ column: 'descripton', suggestion: 'description' }]);
+    expect(j.inserted).toBe(1);
+    const human = await runCli(['--config', config, 'catalog', 'import', file], { env: cliEnv() });
+    expect(human.stderr).toContain('warning: column "descripton" is not one lizzy-sync reads; its values were ignored (did you mean "description"?)');
+  });
+
   it('a part number too long to be a key is a bad row; the good rows are imported', async () => {
     const file = path.join(t.dir, 'long.csv');
     writeFileSync(file, `catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\naftermarket,PU,,${'P'.repeat(3000)},Long,1.00,1\naftermarket,PU,,OK-1,Fine,1.00,2\n`);

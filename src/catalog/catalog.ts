@@ -6,6 +6,7 @@ import { CsvReport } from '../report/csv.js';
 import type { Store } from '../store/store.js';
 import type { CatalogImportResult, CatalogRow } from '../store/types.js';
 import { CsvSyntaxError, readCsv } from '../util/csv-parse.js';
+import { didYouMean } from '../util/suggest.js';
 import { formatCents, hasFractionOfCent, parseCents } from '../util/money.js';
 
 export const CATALOG_COLUMNS = ['catalog', 'distributor', 'manufacturer', 'part_number', 'description', 'list_price', 'shelf_qty'] as const;
@@ -42,6 +43,8 @@ export interface CatalogImportSummary extends CatalogImportResult {
   rows: number;
   bad: RowProblem[];
   duplicatesInFile: number;
+  /** Header columns lizzy-sync does not read (a misspelt "descripton" would drop every description). */
+  ignoredColumns: Array<{ column: string; suggestion?: string }>;
 }
 
 /**
@@ -112,9 +115,11 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
     throw new InputError(`Cannot read ${file}: ${(err as Error).message}`);
   }
   const bad: RowProblem[] = [];
+  const ignoredColumns: CatalogImportSummary['ignoredColumns'] = [];
   let rows = 0;
   async function* batches(): AsyncGenerator<CatalogRow[]> {
     let col: Record<string, number> | undefined;
+    let width = 0;
     let batch: CatalogRow[] = [];
     try {
       for await (const rec of readCsv(stream)) {
@@ -122,6 +127,12 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
         if (!col) {
           col = {};
           rec.fields.forEach((h, i) => (col![h.trim().toLowerCase()] = i));
+          width = rec.fields.length;
+          while (width > 0 && rec.fields[width - 1]!.trim() === '') width--;
+          for (const h of rec.fields.slice(0, width)) {
+            const name = h.trim().toLowerCase();
+            if (!(CATALOG_COLUMNS as readonly string[]).includes(name)) ignoredColumns.push({ column: h.trim(), suggestion: didYouMean(name, CATALOG_COLUMNS) });
+          }
           const missing = CATALOG_COLUMNS.filter((c) => c !== 'description' && col![c] === undefined);
           if (missing.length > 0) {
             throw new InputError(`${file}:${rec.line}: the header lacks ${missing.join(', ')}.`, {
@@ -131,6 +142,14 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
           continue;
         }
         rows++;
+        // A field more than the header (beyond empty trailing ones) is a comma inside a value
+        // that is not in quotes: every value after it would be read from the wrong column.
+        let used = rec.fields.length;
+        while (used > width && rec.fields[used - 1]!.trim() === '') used--;
+        if (used > width) {
+          bad.push({ line: rec.line, message: `the row has ${used} fields, the header ${width}: a comma inside a value must be in quotes ("Grips 1, 2")` });
+          continue;
+        }
         const r = readCatalogRow(rec.fields, col);
         if (typeof r === 'string') {
           bad.push({ line: rec.line, message: r });
@@ -153,7 +172,7 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
     if (batch.length) yield batch;
   }
   const result = await store.importCatalog(batches());
-  return { file, rows, bad, duplicatesInFile: result.duplicates, ...result };
+  return { file, rows, bad, duplicatesInFile: result.duplicates, ignoredColumns, ...result };
 }
 
 /**

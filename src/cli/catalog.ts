@@ -21,6 +21,9 @@ export async function catalogImportCommand(file: string, flags: GlobalOptions): 
     const c = colors(flags);
     out(`Catalog import of ${s.file}: ${fmtCount(s.rows, 'row')}, ${fmtInt(s.inserted)} new, ${fmtInt(s.updated)} updated, ${fmtInt(s.unchanged)} unchanged${s.bad.length ? `, ${c.yellow(`${fmtCount(s.bad.length, 'bad row')} skipped`)}` : ''}.`);
     if (s.duplicatesInFile) out(`  ${fmtInt(s.duplicatesInFile)} rows repeat an earlier product key; the later row wins.`);
+    for (const ic of s.ignoredColumns) {
+      err(c.yellow(`warning: column ${JSON.stringify(ic.column)} is not one lizzy-sync reads; its values were ignored${ic.suggestion ? ` (did you mean ${JSON.stringify(ic.suggestion)}?)` : ''}`));
+    }
     for (const b of s.bad.slice(0, 50)) err(`skipped: ${path.basename(s.file)}:${b.line}: ${b.message}`);
     if (s.bad.length > 50) err(`  ... and ${s.bad.length - 50} more (use --json for the full list)`);
     return code;
