@@ -132,6 +132,21 @@ vendors:
     expect(e.message).toMatch(/:2:12: lizzy\.baseUrl: "127\.0\.0\.1:4011" is not a URL; did you mean "http:\/\/127\.0\.0\.1:4011"\?/);
   });
 
+  // From a break-it pass: each of these was accepted and did something else than meant.
+  it('shell-style "~", "$VAR" without braces, an empty path, a misspelt zone and a bad sslmode are refused with what to write', () => {
+    const e = errorOf(
+      'lizzy:\n  baseUrl: http://127.0.0.1:9\n  apiKey: $LIZZY_API_KEY\ndatabase:\n  sqlite: "~/x.db"\nreports:\n  dir: $HOME/reports\nschedule:\n  timezone: America/Los_Angles\n',
+    );
+    expect(e.message).toContain('lizzy.apiKey: starts with "$" and would be used as the key itself: to read a variable, write its name in braces');
+    expect(e.message).toContain('database.sqlite: "~/x.db": "~" is not expanded here; write the full path');
+    expect(e.message).toContain('reports.dir: "$HOME/reports": an environment variable is written ${HOME} (with braces)');
+    expect(e.message).toContain('schedule.timezone: "America/Los_Angles" is not a time zone name; did you mean "America/Los_Angeles"?');
+    expect(errorOf('lizzy:\n  baseUrl: http://127.0.0.1:9\ndatabase:\n  sqlite: ""\n').message).toContain('database.sqlite: must not be empty');
+    expect(errorOf('lizzy:\n  baseUrl: http://127.0.0.1:9\ndatabase:\n  postgres: postgres://u@h/d?sslmode=bogus\n').message).toContain(
+      'sslmode=bogus is not one of disable, allow, prefer, require, verify-ca, verify-full, no-verify',
+    );
+  });
+
   it('a brand under the wrong key is suggested back under the right one, with the value given', () => {
     const e = errorOf(`${base}vendors:\n  - vendor: TUCKER\n    catalog: aftermarket\n    manufacturer: TR\n`);
     expect(e.message).toContain('use "distributor: TR" instead');

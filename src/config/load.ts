@@ -307,10 +307,44 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     }
   }
   if (!isValidTimeZone(r.schedule.timezone)) {
-    problems.push({ ...where('schedule.timezone'), path: 'schedule.timezone', message: `"${r.schedule.timezone}" is not a time zone name; use an IANA name such as America/Los_Angeles` });
+    const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+    const guess = didYouMean(String(r.schedule.timezone), zones);
+    problems.push({
+      ...where('schedule.timezone'),
+      path: 'schedule.timezone',
+      message: `"${r.schedule.timezone}" is not a time zone name; ${guess ? `did you mean "${guess}"?` : 'use an IANA name such as America/Los_Angeles'}`,
+    });
+  }
+  // Written as a shell would take them, which YAML does not: "~/x" and "$HOME/x" would
+  // become folders named "~" and "$HOME", and "$LIZZY_API_KEY" would be the key itself.
+  for (const keyPath of ['database.sqlite', 'reports.dir', 'logging.file', 'lizzy.apiKey'] as const) {
+    const [section, key] = keyPath.split('.') as [string, string];
+    const v = (r as Record<string, Record<string, unknown>>)[section]?.[key];
+    if (sources[keyPath] !== 'file' || typeof v !== 'string') continue;
+    if (keyPath !== 'lizzy.apiKey' && /^~(\/|\\|$)/.test(v)) {
+      problems.push({ ...where(keyPath), path: keyPath, message: `"${v}": "~" is not expanded here; write the full path (or one relative to the config file)` });
+    }
+    // For the key, only a whole value "$NAME": a real key may hold a "$".
+    const bare = (keyPath === 'lizzy.apiKey' ? /^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*$/ : /\$([A-Za-z_][A-Za-z0-9_]*)/).exec(v);
+    if (bare && !v.includes('${')) {
+      problems.push({
+        ...where(keyPath),
+        path: keyPath,
+        // The key's value is registered as a secret and would print as ***: name no part of it.
+        message:
+          keyPath === 'lizzy.apiKey'
+            ? 'starts with "$" and would be used as the key itself: to read a variable, write its name in braces, ${LIZZY_API_KEY}'
+            : `"${v}": an environment variable is written \${${bare[1]}} (with braces)`,
+      });
+    }
   }
   if (r.database.postgres !== undefined) {
     if (sources['database.sqlite'] === 'file') problems.push({ ...where('database.postgres'), path: 'database', message: 'name either "sqlite" or "postgres", not both' });
+    const sslmode = /[?&]sslmode=([^&]*)/.exec(r.database.postgres)?.[1];
+    const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
+    if (sslmode !== undefined && !SSLMODES.includes(sslmode)) {
+      problems.push({ ...where('database.postgres'), path: 'database.postgres', message: `sslmode=${sslmode} is not one of ${SSLMODES.join(', ')}` });
+    }
     if (!/^postgres(ql)?:\/\//.test(r.database.postgres)) {
       problems.push({ ...where('database.postgres'), path: 'database.postgres', message: 'expected a URL such as postgres://user@host:5432/dbname (sslmode=require as a query parameter where needed)' });
     }

@@ -140,7 +140,7 @@ export const configSpec: Spec = {
       spec: {
         kind: 'object',
         fields: {
-          sqlite: { spec: str(), default: './data/lizzy-sync.db' },
+          sqlite: { spec: { kind: 'string', nonEmpty: true }, default: './data/lizzy-sync.db' },
           postgres: { spec: str() },
           schema: { spec: { kind: 'string', identifier: true, nonEmpty: true }, default: 'lizzy' },
         },
@@ -148,7 +148,7 @@ export const configSpec: Spec = {
       default: {},
     },
     reports: {
-      spec: { kind: 'object', fields: { dir: { spec: str(), default: './reports' } } },
+      spec: { kind: 'object', fields: { dir: { spec: { kind: 'string', nonEmpty: true }, default: './reports' } } },
       default: {},
     },
     inventory: {
@@ -185,7 +185,7 @@ export const configSpec: Spec = {
       default: {},
     },
     runTimeoutMinutes: { spec: { kind: 'integer', min: 1, max: 1440 }, default: 30 },
-    logging: { spec: { kind: 'object', fields: { file: { spec: str() } } }, default: {} },
+    logging: { spec: { kind: 'object', fields: { file: { spec: { kind: 'string', nonEmpty: true } } } }, default: {} },
     notify: {
       spec: { kind: 'object', fields: { command: { spec: str() }, webhookUrl: { spec: str() } } },
       default: {},
