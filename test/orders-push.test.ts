@@ -276,6 +276,8 @@ afterEach(async () => {
       expect(r.json.counts).toMatchObject({ unknown: 5, pending: 7 });
       expect(await statesOf(BATCHES[0]!)).toEqual(Array(5).fill('sending'));
       expect(await received()).toEqual(BATCHES[0]); // Lizzy does have them
+      // A 2xx is not a refusal (it said "Lizzy refused ... HTTP 202").
+      if (status === 202) expect(r.json.error.message).toContain('Lizzy answered the order submission request with HTTP 202: Gateway says hello, not the answer expected');
 
       const next = await pushLater();
       expect(next.code, next.stderr).toBe(0);

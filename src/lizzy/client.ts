@@ -333,6 +333,8 @@ export class LizzyClient {
         hint: `Check lizzy.baseUrl (${this.opts.baseUrl}); the default is https://api.nizex.com.`,
       });
     }
+    // A 2xx that is not the answer expected (202 Accepted: queued, not done) is no refusal.
+    if (status >= 200 && status < 300) return new LizzyError(`Lizzy answered the ${what} request with HTTP ${status}${said}, not the answer expected.`, { status });
     return new LizzyError(`Lizzy refused the ${what} request with HTTP ${status}${said}.`, { status });
   }
 
