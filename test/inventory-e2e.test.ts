@@ -505,6 +505,9 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     const r = await pull(ctx);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('"Honda" → oem HONDA matches no product now; the feed sends "HONDA" (');
+    // Its report shows the planned changes, none applied: its name says so (break-it pass).
+    const real = reports(ctx).filter((f) => !f.includes('DRY-RUN') && !f.includes('unrecognized'));
+    expect(real).toEqual([expect.stringMatching(/^inventory-\d{8}-\d{6}-\d{3}Z-NOT-APPLIED\.csv$/)]);
     expect(await exportCatalog(ctx)).toEqual(before);
   });
 

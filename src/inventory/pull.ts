@@ -1,3 +1,4 @@
+import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { makeReportsFolder } from '../report/csv.js';
 import type { Clock } from '../clock.js';
@@ -192,6 +193,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
     let report: InventoryReportWriter | undefined;
     let cleared: ClearedList | undefined;
     let applying = false;
+    let committed = false;
     const stage = await store.openFeedStage();
     try {
       summary.modifiedSince = modifiedSinceFor(config, started);
@@ -294,6 +296,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
           fence: lock,
           run: runId !== undefined && summary.reportPath ? { id: runId, reportPath: summary.reportPath } : undefined,
         });
+        committed = true;
         summary.productsUpdated = res.updated;
         summary.cleared = res.cleared;
         summary.reindexQueued = res.reindexQueued;
@@ -320,6 +323,17 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
     } catch (caught) {
       await report?.abandon();
       cleared?.abandon();
+      // The report was written before the apply and shows the changes planned; none of them
+      // happened, so its name says so (a report of "updated 1 → 7" must not look applied).
+      if (summary.reportPath && !opts.dryRun && !committed) {
+        const notApplied = summary.reportPath.replace(/\.csv$/, '-NOT-APPLIED.csv');
+        try {
+          renameSync(summary.reportPath, notApplied);
+          summary.reportPath = notApplied;
+        } catch {
+          // the report keeps its name; the run record and the error say it was not applied
+        }
+      }
       await stage.close().catch(() => undefined);
       let err = caught;
       let interrupted = false;
