@@ -147,6 +147,17 @@ vendors:
     );
   });
 
+  it('${VAR} and ${VAR:-default} work on true/false and number keys; an unset one is one problem', () => {
+    const text = 'lizzy:\n  baseUrl: http://127.0.0.1:9\ninventory:\n  clearPreviousQuantities: ${CLEAR:-true}\n  lookbackDays: ${LB}\n';
+    const c = parseConfig(text, FILE, { LB: '30' });
+    expect(c.inventory.clearPreviousQuantities).toBe(true);
+    expect(c.inventory.lookbackDays).toBe(30);
+    expect(parseConfig(text, FILE, { LB: '30', CLEAR: 'false' }).inventory.clearPreviousQuantities).toBe(false);
+    const e = errorOf(text, {});
+    // One problem is printed on one line, without a count.
+    expect(e.message).toMatch(/^Invalid config: \S+:5:17: inventory\.lookbackDays: environment variable LB is not set \(the value is "\$\{LB\}"\)$/);
+  });
+
   it('a brand under the wrong key is suggested back under the right one, with the value given', () => {
     const e = errorOf(`${base}vendors:\n  - vendor: TUCKER\n    catalog: aftermarket\n    manufacturer: TR\n`);
     expect(e.message).toContain('use "distributor: TR" instead');

@@ -238,7 +238,8 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
         let v: unknown = isScalar(node) ? node.value : undefined;
         if (typeof v === 'string' && /\$\{/.test(v)) {
           const s = interpolate(v, keyPath, node!);
-          v = s !== undefined && /^-?\d+$/.test(s.trim()) ? Number(s) : s;
+          if (s === undefined) return undefined; // the unset variable is the problem, said once
+          v = /^-?\d+$/.test(s.trim()) ? Number(s) : s;
         }
         if (typeof v !== 'number' || !Number.isInteger(v)) {
           problems.push({ ...where, path: keyPath, message: `expected a whole number, found ${describe(node)}` });
@@ -251,7 +252,12 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
         return v;
       }
       case 'boolean': {
-        const v = isScalar(node) ? node.value : undefined;
+        let v: unknown = isScalar(node) ? node.value : undefined;
+        if (typeof v === 'string' && /\$\{/.test(v)) {
+          const s = interpolate(v, keyPath, node!);
+          if (s === undefined) return undefined;
+          v = s.trim() === 'true' ? true : s.trim() === 'false' ? false : s;
+        }
         if (typeof v !== 'boolean') {
           problems.push({ ...where, path: keyPath, message: `expected true or false, found ${describe(node)}` });
           return undefined;
