@@ -82,6 +82,11 @@ export class RunTimeout extends LizzySyncError {
   override readonly exitCode = EXIT.CANNOT_RUN;
 }
 
+/** Did this aborted run signal fire for its deadline (AbortSignal.timeout), not a shutdown? */
+export function abortedByDeadline(signal: AbortSignal): boolean {
+  return (signal.reason as Error | undefined)?.name === 'TimeoutError';
+}
+
 /** SQLite result codes that say the database file or disk is the problem, not lizzy-sync. */
 const SQLITE_ENVIRONMENT = /^SQLITE_(READONLY|CANTOPEN|FULL|IOERR|CORRUPT|NOTADB|PERM|AUTH|BUSY|LOCKED|PROTOCOL)/;
 /** PostgreSQL SQLSTATE classes and codes of the same kind: connection, resources, operator, privileges, read-only. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { makeReportsFolder } from '../report/csv.js';
 import type { Clock } from '../clock.js';
 import type { Config, VendorMapping } from '../config/schema.js';
-import { asKnownError, GuardTripped, LizzySyncError, RunTimeout, StoreError } from '../errors.js';
+import { abortedByDeadline, asKnownError, GuardTripped, LizzySyncError, RunTimeout, StoreError } from '../errors.js';
 import { LizzyClient } from '../lizzy/client.js';
 import { withJobLock } from '../lock.js';
 import type { Logger } from '../log.js';
@@ -341,7 +341,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       // the apply; an error of the database, or any error once the apply began, is itself
       // the outcome and is reported as it is, even if a stop came at the same moment.
       if (opts.signal?.aborted && !applying && !(err instanceof GuardTripped) && !(asKnownError(err) instanceof StoreError)) {
-        const timedOut = (opts.signal.reason as Error | undefined)?.name === 'TimeoutError';
+        const timedOut = abortedByDeadline(opts.signal);
         interrupted = !timedOut;
         err = timedOut
           ? new RunTimeout(`The inventory run hit its deadline (runTimeoutMinutes: ${config.runTimeoutMinutes}) before it applied anything; nothing was changed.`, {

@@ -17,7 +17,7 @@ import { makeReportsFolder } from '../report/csv.js';
 import type { Clock } from '../clock.js';
 import { requireWebstoreId } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { LizzyError, LizzySyncError, RunTimeout } from '../errors.js';
+import { abortedByDeadline, LizzyError, LizzySyncError, RunTimeout } from '../errors.js';
 import type { LizzyClient } from '../lizzy/client.js';
 import { orderStatusMeansReceived, type WireOrderStatus } from '../lizzy/wire.js';
 import { withJobLock } from '../lock.js';
@@ -357,7 +357,7 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         let ahead: Promise<StoredOrder[]> | undefined;
         for (const [i, g] of groups.entries()) {
           if (!stop && opts.signal?.aborted) {
-            const timedOut = (opts.signal.reason as Error | undefined)?.name === 'TimeoutError';
+            const timedOut = abortedByDeadline(opts.signal);
             stoppedByShutdown = !timedOut;
             stop = new RunTimeout(`The order push ${timedOut ? `hit its deadline (runTimeoutMinutes: ${config.runTimeoutMinutes})` : 'was stopped by a shutdown'} before batch ${i + 1}.`, {
               hint: 'The orders not sent yet stay pending; the next run sends them.',
