@@ -189,11 +189,15 @@ CREATE TABLE bench_import_lim.catalog_in (catalog text, distributor text, manufa
     const schema = `bench_${label}`;
     const sdir = path.join(dir, schema);
     importInto(schema);
-    // The limit works on a copy of the same table, taken before the pull changes it.
+    // The limit works on a copy of the same table, taken before the pull changes it: the same
+    // columns, constraints and indexes (an UPDATE that moves a row writes an entry in every
+    // index, so a copy without the primary key zeroes quantities 20 % faster than the table
+    // itself). Both are vacuumed, as autovacuum would have done after the import by 04:00.
     must(
       psql(`DROP SCHEMA IF EXISTS ${schema}_lim CASCADE; CREATE SCHEMA ${schema}_lim;
-CREATE TABLE ${schema}_lim.products AS SELECT * FROM ${schema}.products;
-CREATE UNIQUE INDEX ON ${schema}_lim.products (catalog, match_brand, part_number);
+CREATE TABLE ${schema}_lim.products (LIKE ${schema}.products INCLUDING ALL);
+INSERT INTO ${schema}_lim.products SELECT * FROM ${schema}.products;
+VACUUM ANALYZE ${schema}.products;
 VACUUM ANALYZE ${schema}_lim.products;`),
       'copy for the limit',
     );
