@@ -221,10 +221,10 @@ export class SqliteFeedStage implements FeedStage {
   async addPlan(sets: Array<{ productId: number; qty: number; priceCents?: number }>, protectedIds: number[]): Promise<void> {
     // Appended in feed order: inserting straight into plan_set, keyed by product id, put a
     // million rows at random places in its B-tree (4 s of a 1M-item pull).
-    const ins = this.db.prepare('INSERT INTO temp.plan_log (id, qty, price, keep) VALUES (?, ?, ?, ?)');
+    // 100 rows per INSERT (insertMany): one statement call per row was half of this.
     this.db.transaction(() => {
-      for (const s of sets) ins.run(s.productId, s.qty, s.priceCents ?? null, 0);
-      for (const id of protectedIds) ins.run(id, null, null, 1);
+      insertMany(this.db, 'temp.plan_log (id, qty, price, keep)', 4, sets, (s, out) => out.push(s.productId, s.qty, s.priceCents ?? null, 0));
+      insertMany(this.db, 'temp.plan_log (id, qty, price, keep)', 4, protectedIds, (id, out) => out.push(id, null, null, 1));
     })();
   }
 
