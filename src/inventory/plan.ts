@@ -74,6 +74,12 @@ export interface InventoryPlan {
 
 export interface PlanSettings {
   clearPreviousQuantities: boolean;
+  /**
+   * The items are already de-duplicated (no two share vendor and item number; the later
+   * item's `earlier` names the ones it replaced), as a FeedStage hands them out: the
+   * planner's own search for repeats is skipped.
+   */
+  deduplicated?: boolean;
 }
 
 export function productKeyFor(m: VendorMapping, itemNumber: string): ProductKey {
@@ -198,7 +204,7 @@ export function planInventory(
   // Duplicates: the later item wins (never a sum), and the winner's row says so.
   const lastIndex = new Map<string, number>();
   const earlier = new Map<string, FeedItem[]>();
-  items.forEach((it, i) => {
+  if (!settings.deduplicated) items.forEach((it, i) => {
     if (it.vendor === undefined || it.itemNumber === undefined || it.vendor === '' || it.itemNumber === '') return;
     const k = `${it.vendor}\u0000${it.itemNumber}`;
     const prev = lastIndex.get(k);
@@ -223,7 +229,7 @@ export function planInventory(
   const collisions: PartNumberCollision[] = [];
 
   items.forEach((it, i) => {
-    const dupKey = it.vendor !== undefined && it.itemNumber !== undefined ? `${it.vendor}\u0000${it.itemNumber}` : undefined;
+    const dupKey = !settings.deduplicated && it.vendor !== undefined && it.itemNumber !== undefined ? `${it.vendor}\u0000${it.itemNumber}` : undefined;
     if (dupKey !== undefined && lastIndex.has(dupKey) && lastIndex.get(dupKey) !== i) {
       duplicates++;
       return; // superseded by a later item with the same vendor and item number

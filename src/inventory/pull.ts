@@ -239,7 +239,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         const products = await stage.lookup(chunk[0]!.position, chunk[chunk.length - 1]!.position);
         const normalised = await lookUpNormalised(store, items, byVendor);
         const neighbours = await stage.neighbours(chunk[0]!.position, chunk[chunk.length - 1]!.position);
-        const plan = planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities }, normalised, neighbours);
+        const plan = planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities, deduplicated: true }, normalised, neighbours);
         for (const st of STATUSES) summary.counts[st] += plan.counts[st];
         for (const u of plan.unrecognizedVendors) {
           const v = unrecognized.get(u.vendor);
