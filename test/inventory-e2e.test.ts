@@ -371,8 +371,8 @@ describe('inventory pull: clearing, guard and small feeds', () => {
     expect((await exportCatalog(ctx)).get('aftermarket|PU|0101-0042')!.shelf_qty).toBe('9');
   });
 
-  // Found by a break-it pass: the pull plans 5,000 items at a time, and the notes about two
-  // items setting one product were lost when the two fell in different chunks.
+  // Found by a break-it pass: the pull plans a few thousand items at a time (2,000 today), and
+  // the notes about two items setting one product were lost when the two fell in different chunks.
   it('vendor names setting one product thousands of items apart: every row names its neighbours, invalid ones say whose quantity stands, the last wins', async () => {
     const filler = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ VendorName: 'NOBODY', ItemNumber: `X${from + i}`, Quantity: 1 }));
     const part = '0101-0042';
@@ -380,7 +380,7 @@ describe('inventory pull: clearing, guard and small feeds', () => {
       feed: [
         { VendorName: 'PARTS UNLIMITED', ItemNumber: part, Quantity: 5 }, // 1
         { VendorName: 'PU-WEST', ItemNumber: part, Quantity: 'lots' }, // 2
-        ...filler(5000, 0), // 3..5002: the next planning chunk starts at 5001
+        ...filler(5000, 0), // 3..5002: a planning chunk or more apart
         { VendorName: 'PU-NORTH', ItemNumber: part, Quantity: 'n/a' }, // 5003
         ...filler(1000, 5000), // 5004..6003
         { VendorName: 'PU', ItemNumber: part, Quantity: 7 }, // 6004

@@ -28,9 +28,14 @@ import {
 } from './plan.js';
 import { ClearedList, InventoryReportWriter, settleInterruptedReports } from './report.js';
 
-/** Feed items per staging insert, and per planning chunk: memory is bounded by these. */
+/**
+ * Feed items per staging insert, and per planning chunk: memory is bounded by these. A chunk
+ * of 2,000 rather than 5,000 lets most of a chunk's objects die young instead of piling up
+ * in V8's old space until a full collection: S2's peak RSS 217-240 MB → 200-218 MB, same
+ * speed (bench/RESULTS.md).
+ */
 const STAGE_BATCH = 5000;
-const PLAN_CHUNK = 5000;
+const PLAN_CHUNK = 2000;
 
 export interface PullOptions {
   clock: Clock;
