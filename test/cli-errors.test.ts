@@ -6,6 +6,18 @@ import { maskSecret } from '../src/util/redact.js';
 import { cliEnv, FIXTURES, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
 
 describe('user mistakes get a clear message, never "internal error"', () => {
+  // Found by a break-it pass: --json promises one JSON object on stdout, and --version printed plain text.
+  it('--json --version prints one JSON object; --version alone the plain version', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const args of [['--json', '--version'], ['-V', '--json']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ ok: true, exitCode: 0, name: 'lizzy-sync', version: pkg.version });
+    }
+    const plain = await runCli(['--version']);
+    expect(plain.stdout.trim()).toBe(pkg.version);
+  });
+
   it('mock-lizzy on a port already in use: exit 2 with what to do', async () => {
     const t = tempDir();
     const mock = await startMock(t.dir);

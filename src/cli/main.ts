@@ -131,6 +131,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
 /** Run the CLI; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
   let code: number = EXIT.OK;
+  // --json promises one JSON object on stdout, the version included.
+  if (argv.includes('--json') && (argv.includes('--version') || argv.includes('-V'))) {
+    process.stdout.write(`${JSON.stringify({ ok: true, exitCode: EXIT.OK, name: 'lizzy-sync', version: version() }, null, 2)}\n`);
+    return EXIT.OK;
+  }
   const program = buildProgram((c) => (code = c));
   try {
     await program.parseAsync(argv, { from: 'user' });
