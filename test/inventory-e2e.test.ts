@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../src/lizzy/mock/server.js';
-import { API_KEY, cliEnv, DEFAULT_VENDORS, FIXTURES, mockNext, readCsvFile, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { API_KEY, BIN, cliEnv, DEFAULT_VENDORS, FIXTURES, mockNext, readCsvFile, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
 import { storeFor, STORES, type StoreHandle, type StoreKind } from './stores.js';
 
 // Thursday 2026-12-03 10:00 PST.
@@ -703,6 +704,20 @@ describe('catalog import and export', () => {
     expect(human.stderr).toContain('warning: column "descripton" is not one lizzy-sync reads; its values were ignored (did you mean "description"?)');
   });
 
+  // Found by a break-it pass: a line break inside an unquoted description split the row, and
+  // its first half imported with the description cut off and price and quantity "left as is".
+  it('a row with fewer fields than the header is a bad row, named with its line', async () => {
+    const file = path.join(t.dir, 'split.csv');
+    writeFileSync(file, 'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\naftermarket,PU,,SP-1,Grips\nblack,3.00,4\naftermarket,PU,,SP-2,Fine,1.00,2\n');
+    const r = await runCli(['--config', config, '--json', 'catalog', 'import', file], { env: cliEnv() });
+    expect(r.code, r.stderr).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.bad[0]).toEqual({ line: 2, message: 'the row has 5 fields, the header 7: a line break inside a value must be in quotes, and an empty value still needs its comma (,,)' });
+    expect(j.bad[1]).toMatchObject({ line: 3 });
+    expect(j.inserted).toBe(1);
+    expect((await store.query<{ part_number: string }>('SELECT part_number FROM products')).map((p) => p.part_number)).toEqual(['SP-2']);
+  });
+
   it('a part number too long to be a key is a bad row; the good rows are imported', async () => {
     const file = path.join(t.dir, 'long.csv');
     writeFileSync(file, `catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\naftermarket,PU,,${'P'.repeat(3000)},Long,1.00,1\naftermarket,PU,,OK-1,Fine,1.00,2\n`);
@@ -821,6 +836,20 @@ describe('catalog import and export', () => {
     expect(l.code).toBe(1);
     expect(l.stdout).toContain('2 rows, 1 new');
     expect(l.stderr).toContain('latin1.csv:2: the row is not UTF-8 text');
+  });
+
+  // Found by a break-it pass: the UTF-16 check read the file's first bytes at offset 0, which
+  // a pipe refuses (ESPIPE), so `catalog import /dev/stdin` or `<(...)` was exit 2.
+  it('a catalog piped in on /dev/stdin is imported', async () => {
+    const csv = path.join(t.dir, 'piped.csv');
+    writeFileSync(csv, 'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\noem,,HONDA,P-1,Piped,1.00,4\n');
+    // Through a shell pipe, as a user would: stdin is then a pipe, not a file.
+    const r = spawnSync('sh', ['-c', 'cat "$1" | "$2" "$3" --config "$4" --json catalog import /dev/stdin', 'sh', csv, process.execPath, BIN, config], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...cliEnv() },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 1, inserted: 1 });
   });
 
   it('a missing header column is an input error (exit 2)', async () => {

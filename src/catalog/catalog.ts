@@ -18,7 +18,10 @@ const NOT_UTF8 =
 function checkCsvFile(file: string): void {
   let fd: number | undefined;
   try {
-    if (statSync(file).isDirectory()) throw new InputError(`${file} is a folder, not a CSV file.`, { hint: 'Name the catalog CSV file itself.' });
+    const st = statSync(file);
+    if (st.isDirectory()) throw new InputError(`${file} is a folder, not a CSV file.`, { hint: 'Name the catalog CSV file itself.' });
+    // A pipe (/dev/stdin, <(...)) cannot be read twice: its first bytes are the import's.
+    if (!st.isFile()) return;
     fd = openSync(file, 'r');
     const head = Buffer.alloc(2);
     const n = readSync(fd, head, 0, 2, 0);
@@ -148,6 +151,15 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
         while (used > width && rec.fields[used - 1]!.trim() === '') used--;
         if (used > width) {
           bad.push({ line: rec.line, message: `the row has ${used} fields, the header ${width}: a comma inside a value must be in quotes ("Grips 1, 2")` });
+          continue;
+        }
+        // Fewer fields than the header is most often a line break inside a value that is not in
+        // quotes: the row's first half would import with a cut-off description.
+        if (rec.fields.length < width) {
+          bad.push({
+            line: rec.line,
+            message: `the row has ${rec.fields.length} field${rec.fields.length === 1 ? '' : 's'}, the header ${width}: a line break inside a value must be in quotes, and an empty value still needs its comma (,,)`,
+          });
           continue;
         }
         const r = readCatalogRow(rec.fields, col);
