@@ -19,6 +19,8 @@ export class LizzySyncError extends Error {
   readonly exitCode: ExitCode = EXIT.BUG;
   /** What to do about it, printed under the message. */
   readonly hint?: string;
+  /** What the run did before it failed (counts, report path): part of the --json error object. */
+  details?: Record<string, unknown>;
   constructor(message: string, opts: { hint?: string; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;

@@ -509,6 +509,21 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     // Its report shows the planned changes, none applied: its name says so (break-it pass).
     const real = reports(ctx).filter((f) => !f.includes('DRY-RUN') && !f.includes('unrecognized'));
     expect(real).toEqual([expect.stringMatching(/^inventory-\d{8}-\d{6}-\d{3}Z-NOT-APPLIED\.csv$/)]);
+    // The hint names the report under that name (it named the file before the rename, which
+    // no longer existed), and --json carries the run's counts with the error.
+    const named = /The plan \(not applied\) is in (\S+\.csv)\./.exec(r.stderr);
+    expect(named, r.stderr).not.toBeNull();
+    expect(path.basename(named![1]!)).toBe(real[0]);
+    expect(existsSync(named![1]!)).toBe(true);
+    const j = await pull(ctx, ['--json']);
+    expect(j.code).toBe(3);
+    const o = JSON.parse(j.stdout);
+    expect(o).toMatchObject({ ok: false, exitCode: 3, status: 'failed', error: { type: 'GuardTripped' } });
+    expect(o.reportPath).toMatch(/-NOT-APPLIED\.csv$/);
+    expect(existsSync(o.reportPath)).toBe(true);
+    expect(o.error.hint).toContain(o.reportPath);
+    expect(o.feedItems).toBeGreaterThan(0);
+    expect(o.counts.updated + o.counts.unchanged).toBeGreaterThan(0);
     expect(await exportCatalog(ctx)).toEqual(before);
   });
 

@@ -78,6 +78,7 @@ export function reportError(raw: unknown, opts: GlobalOptions): number {
   const message = redact(e instanceof Error ? e.message : String(e));
   if (opts.json) {
     printJson({
+      ...(e instanceof LizzySyncError ? e.details : undefined),
       ok: false,
       exitCode: code,
       error: { type: e instanceof Error ? e.name : 'Error', message, hint: known ? (e as LizzySyncError).hint : undefined },

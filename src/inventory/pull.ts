@@ -273,8 +273,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       // 3. Guard, then apply the staged plan in one transaction.
       if (config.inventory.clearPreviousQuantities && !opts.force) {
         try {
-          await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts, summary.reportPath);
-          await guardAgainstLostMappings(store, config.vendors, matchedByMapping, summary.unrecognizedVendors, summary.reportPath);
+          await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts);
+          await guardAgainstLostMappings(store, config.vendors, matchedByMapping, summary.unrecognizedVendors);
         } catch (err) {
           // A dry run protects nothing, so it shows the whole plan and says what a real run would do.
           if (!(opts.dryRun && err instanceof GuardTripped)) throw err;
@@ -354,6 +354,10 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
             })
           : new RunTimeout('The inventory run was stopped before it applied anything; nothing was changed.');
       }
+      // A refused plan is worth reading: the hint names its report under the name it now has.
+      if (err instanceof GuardTripped && summary.reportPath && !opts.dryRun) {
+        err = new GuardTripped(err.message, { hint: `${err.hint ? `${err.hint} ` : ''}The plan (not applied) is in ${summary.reportPath}.`, cause: err.cause });
+      }
       summary.status = 'failed';
       const e = err instanceof LizzySyncError ? err : undefined;
       summary.error = { type: e?.name ?? 'Error', message: redact((err as Error).message), hint: e?.hint };
@@ -369,6 +373,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
           })
           .catch(() => undefined);
       }
+      // --json prints the counts and report path of the failed run with the error.
+      if (e) e.details = { ...summary };
       throw err;
     }
   };
@@ -396,8 +402,7 @@ function runCounts(s: InventorySummary): Record<string, unknown> {
  * With clearing on, an empty feed or one that matches far fewer products than last time
  * would zero the webstore's stock. Refuse; --force overrides.
  */
-export async function guardAgainstWipe(store: Store, feedItems: number, matched: number, reportPath?: string): Promise<void> {
-  const see = reportPath ? ` The plan is in ${reportPath}.` : '';
+export async function guardAgainstWipe(store: Store, feedItems: number, matched: number): Promise<void> {
   if (feedItems === 0) {
     throw new GuardTripped('The Lizzy feed is empty and clearPreviousQuantities is on: applying it would set every shelf quantity to 0. Nothing was changed.', {
       hint: 'If Lizzy really has no stock changes, run again with --force.',
@@ -408,7 +413,7 @@ export async function guardAgainstWipe(store: Store, feedItems: number, matched:
   if (before > 0 && matched < before / 2) {
     throw new GuardTripped(
       `The feed matches ${n(matched)} products, fewer than half of the ${n(before)} the last successful run matched (${last!.startedAt}). With clearPreviousQuantities on, applying it would zero the rest. Nothing was changed.`,
-      { hint: `Check the report and the vendor mappings; if the drop is real, run again with --force.${see}` },
+      { hint: 'Check the report and the vendor mappings; if the drop is real, run again with --force.' },
     );
   }
 }
@@ -432,7 +437,6 @@ export async function guardAgainstLostMappings(
   mappings: VendorMapping[],
   matchedByMapping: Record<string, number>,
   unrecognized: VendorCount[],
-  reportPath?: string,
 ): Promise<void> {
   const last = await store.lastRun('inventory', { status: ['success', 'needs_attention'] });
   const before = (last?.counts.matchedByMapping ?? {}) as Record<string, number>;
@@ -453,7 +457,7 @@ export async function guardAgainstLostMappings(
   throw new GuardTripped(
     `clearPreviousQuantities is on, and applying this feed would zero every product of ${problems.length === 1 ? 'a mapping that' : `${problems.length} mappings that`} no longer match${problems.length === 1 ? 'es' : ''}: ${problems.join('; ')}. Nothing was changed.`,
     {
-      hint: `Fix the vendor name in the config (lizzy-sync mappings validate shows the exact spelling), or run again with --force if the vendor really has nothing in Lizzy any more.${reportPath ? ` The plan is in ${reportPath}.` : ''}`,
+      hint: 'Fix the vendor name in the config (lizzy-sync mappings validate shows the exact spelling), or run again with --force if the vendor really has nothing in Lizzy any more.',
     },
   );
 }
