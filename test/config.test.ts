@@ -84,6 +84,9 @@ vendors:
 
   it('lets LIZZY_API_KEY override the file', () => {
     expect(parseConfig(base, FILE, { LIZZY_API_KEY: 'from-env' }).lizzy.apiKey).toBe('from-env');
+    // Found by a break-it pass: a variable set to spaces hid the file's key ("No Lizzy API key").
+    expect(parseConfig(base, FILE, { LIZZY_API_KEY: '   ' }).lizzy.apiKey).toBe(parseConfig(base, FILE, {}).lizzy.apiKey);
+    expect(parseConfig(base, FILE, { LIZZY_API_KEY: ' padded ' }).lizzy.apiKey).toBe('padded');
   });
 
   it('defers an unset ${VAR} for the API key, so commands that do not call Lizzy still run', () => {

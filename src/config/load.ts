@@ -377,8 +377,10 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
 
   const dir = path.dirname(abs);
   let apiKey: string | undefined = r.lizzy.apiKey;
-  if (env.LIZZY_API_KEY) {
-    apiKey = env.LIZZY_API_KEY;
+  // A blank LIZZY_API_KEY (a variable set to spaces) is unset, not a key that hides the file's.
+  const envKey = env.LIZZY_API_KEY?.trim();
+  if (envKey) {
+    apiKey = envKey;
     sources['lizzy.apiKey'] = 'env';
   }
   return {
@@ -410,7 +412,7 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     notify: { command: r.notify.command, webhookUrl: r.notify.webhookUrl },
     vendors,
     sources,
-    ...(Object.keys(deferred).length > 0 && !(env.LIZZY_API_KEY && deferred['lizzy.apiKey']) ? { unsetVars: { ...deferred } } : {}),
+    ...(Object.keys(deferred).length > 0 && !(envKey && deferred['lizzy.apiKey']) ? { unsetVars: { ...deferred } } : {}),
   };
 }
 
