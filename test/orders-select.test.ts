@@ -8,6 +8,7 @@ import { UsageError } from '../src/errors.js';
 import { canonicalInstant } from '../src/orders/order.js';
 import { inBatches, orderWindow, parseSince, selectOrders, windowStart } from '../src/orders/select.js';
 import type { OrderStatusRow } from '../src/store/orders.js';
+import { addDays } from '../src/schedule/zone.js';
 import { FIXTURES } from './helpers.js';
 
 const TZ = 'America/Los_Angeles';
@@ -162,6 +163,27 @@ describe('--since', () => {
     for (const bad of ['yesterday', '2026-02-30', '11/20/2026', '2026-11-20T06:00:00']) {
       expect(() => parseSince(bad, TZ), bad).toThrow(UsageError);
     }
+  });
+
+  // Found by a break-it pass: a date in the future was "inside that window", and 0001-01-01
+  // was "no such date" (Date.UTC reads years 0-99 as 19xx) or, once read, a window from 1901.
+  it('refuses a date in the future and years before 1970, each saying why', () => {
+    expect(() => orderWindow(now, { lookbackDays: 7, timeZone: TZ, since: '2027-06-01' })).toThrow(/--since 2027-06-01 is in the future/);
+    expect(() => orderWindow(now, { lookbackDays: 7, timeZone: TZ, since: '2026-12-03T18:00:01Z' })).toThrow(/is in the future/);
+    expect(orderWindow(now, { lookbackDays: 7, timeZone: TZ, since: '2026-12-03T18:00:00Z' }).start).toBe(orderWindow(now, { lookbackDays: 7, timeZone: TZ }).start);
+    for (const old of ['0001-01-01', '1969-12-31', '0099-03-01T00:00:00Z']) {
+      expect(() => parseSince(old, TZ), old).toThrow(/the year is before 1970/);
+    }
+    expect(parseSince('1970-01-01', 'UTC').toISOString()).toBe('1970-01-01T00:00:00.000Z');
+  });
+});
+
+describe('addDays', () => {
+  it('counts calendar days in every year, the first hundred included', () => {
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2028-03-01', -1)).toBe('2028-02-29');
+    expect(addDays('0001-01-01', 0)).toBe('0001-01-01');
+    expect(addDays('0099-12-31', 1)).toBe('0100-01-01');
   });
 });
 

@@ -45,6 +45,10 @@ export function windowStart(now: Date, lookbackDays: number, timeZone: string): 
  */
 export function parseSince(text: string, timeZone: string): Date {
   const t = text.trim();
+  // The store and the zone arithmetic speak of real order dates; year 0001 is a typo.
+  if (/^\d{4}-/.test(t) && Number(t.slice(0, 4)) < 1970) {
+    throw new UsageError(`--since ${text}: the year is before 1970; give the date of the oldest orders to send, such as 2026-11-01.`);
+  }
   if (/^\d{4}-\d{2}-\d{2}$/.test(t)) {
     if (addDays(t, 0) !== t) throw new UsageError(`--since ${text}: there is no such date.`);
     return zonedTimeToInstant(t, '00:00:00', timeZone);
@@ -67,6 +71,11 @@ export function orderWindow(now: Date, opts: { lookbackDays: number; timeZone: s
   };
   if (opts.since !== undefined) {
     const s = parseSince(opts.since, opts.timeZone);
+    if (s.getTime() > now.getTime()) {
+      throw new UsageError(`--since ${opts.since} is in the future: no order was placed after it, so it would change nothing.`, {
+        hint: `--since sends never-sent orders placed since a past date, older than the last ${opts.lookbackDays} days (check the year).`,
+      });
+    }
     w.since = opts.since;
     w.sinceStart = s.toISOString();
     // --since widens the window (it exists to send expired orders); it never holds back an order the window holds.

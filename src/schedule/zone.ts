@@ -70,8 +70,10 @@ export function zonedDate(instant: Date, timeZone: string = PACIFIC): string {
 /** A calendar date moved by whole days (no time zone involved). */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);
-  const t = new Date(Date.UTC(y!, m! - 1, d! + days));
-  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const t = new Date(0);
+  t.setUTCFullYear(y!, m! - 1, d! + days);
+  return `${String(t.getUTCFullYear()).padStart(4, '0')}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 
 /** The weekday of an instant in a zone. */
