@@ -40,6 +40,46 @@ describe('CSV reader', () => {
   it('fails on an unclosed quote naming the line', async () => {
     await expect(parse('a\n"open\n')).rejects.toThrow(/line 2 never closes/);
   });
+
+  // The reader splits whole unquoted lines at commas (fast path) and walks the rest character
+  // by character. Both must read every text alike, wherever the chunks break.
+  it('reads any text the same whole, one character at a time, and in random chunks', async () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pieces = ['a', 'bc', ',', ',', '"', '""', '\r', '\n', '\n', '\r\n', 'x y', '\uFEFF'];
+    const outcome = async (text: string, chunk: number | 'random') => {
+      const parts: string[] = [];
+      for (let i = 0; i < text.length; ) {
+        const n = chunk === 'random' ? 1 + rand(9) : chunk;
+        parts.push(text.slice(i, i + n));
+        i += n;
+      }
+      try {
+        const out = [];
+        for await (const r of readCsv(Readable.from(parts))) out.push(r);
+        return out;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    for (let k = 0; k < 600; k++) {
+      const text = Array.from({ length: 1 + rand(40) }, () => pieces[rand(pieces.length)]).join('');
+      const whole = await outcome(text, Math.max(1, text.length));
+      expect(await outcome(text, 1), JSON.stringify(text)).toEqual(whole);
+      expect(await outcome(text, 'random'), JSON.stringify(text)).toEqual(whole);
+    }
+  });
+
+  it('reads the same records from one chunk as from small ones (lines split at commas)', async () => {
+    const text = '\uFEFFa,b,c\r\n1,"x, ""y""",3\r\n2,"multi\nline",\n3,,"end"\nplain,row,\r\n,,\n\nlast,one';
+    expect(await parse(text, text.length)).toEqual(await parse(text, 1));
+    expect((await parse(text, text.length)).slice(-4)).toEqual([
+      { line: 6, fields: ['plain', 'row', ''] },
+      { line: 7, fields: ['', '', ''] },
+      { line: 8, fields: [''] },
+      { line: 9, fields: ['last', 'one'] },
+    ]);
+  });
 });
 
 describe('CSV reports', () => {

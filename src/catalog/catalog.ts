@@ -5,7 +5,7 @@ import { MAX_NAME_LENGTH } from '../inventory/item.js';
 import { CsvReport } from '../report/csv.js';
 import type { Store } from '../store/store.js';
 import type { CatalogImportResult, CatalogRow } from '../store/types.js';
-import { CsvSyntaxError, readCsv } from '../util/csv-parse.js';
+import { CsvSyntaxError, readCsvBatches } from '../util/csv-parse.js';
 import { didYouMean } from '../util/suggest.js';
 import { formatCents, hasFractionOfCent, parseCents } from '../util/money.js';
 
@@ -125,7 +125,8 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
     let width = 0;
     let batch: CatalogRow[] = [];
     try {
-      for await (const rec of readCsv(stream)) {
+      // A chunk of records at a time (readCsvBatches): one await per chunk, not per row.
+      for await (const recs of readCsvBatches(stream)) for (const rec of recs) {
         if (rec.fields.length === 1 && rec.fields[0]!.trim() === '') continue;
         if (!col) {
           col = {};
