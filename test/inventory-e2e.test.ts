@@ -413,6 +413,41 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     expect((await exportCatalog(ctx)).get(`aftermarket|PU|${part}`)!.shelf_qty).toBe('8');
   });
 
+  // Found by a new-user walkthrough: with a partNumbers rule, a lookalike item ("U3K168190100")
+  // set the product another item lists under its own number ("U3K-16819-01-00"), the later
+  // one winning silently across planning chunks; the report said "unchanged" for a product
+  // whose quantity and price had been overwritten.
+  it('a lookalike under a partNumbers rule never sets a product the feed lists under its own number, however far apart', async () => {
+    const filler = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ VendorName: 'NOBODY', ItemNumber: `X${from + i}`, Quantity: 1 }));
+    const part = '0101-0042';
+    ctx = await setup({
+      feed: [
+        { VendorName: 'PU-RULES', ItemNumber: '01010042', Quantity: 5 }, // 1
+        ...filler(5000, 0), // 2..5001
+        { VendorName: 'PARTS UNLIMITED', ItemNumber: part, Quantity: 9 }, // 5002
+        ...filler(3000, 5000), // 5003..8002
+        { VendorName: 'PU-RULES', ItemNumber: '0101 0042', Quantity: 6 }, // 8003
+      ],
+      clear: false,
+      vendorsYaml: `${DEFAULT_VENDORS}
+  - vendor: PU-RULES
+    catalog: aftermarket
+    distributor: PU
+    partNumbers: { ignoreSeparators: true }`,
+    });
+    const r = await pull(ctx, ['--json']);
+    const j = JSON.parse(r.stdout);
+    const rows = readCsvFile(j.reportPath).filter((x) => x.vendor === 'PU-RULES' || x.item_number === part);
+    expect(rows.map((x) => [x.vendor, x.item_number, x.status, x.new_qty])).toEqual([
+      ['PU-RULES', '01010042', 'not_found', ''],
+      ['PARTS UNLIMITED', part, 'updated', '9'],
+      ['PU-RULES', '0101 0042', 'not_found', ''],
+    ]);
+    for (const x of [rows[0]!, rows[2]!]) expect(x.note).toContain(`it compares equal to "${part}", but the feed lists that part under its own number, so this is a different part`);
+    expect(rows[1]!.note).toBe('');
+    expect((await exportCatalog(ctx)).get(`aftermarket|PU|${part}`)!.shelf_qty).toBe('9');
+  });
+
   it('a run whose lock another run took over while it fetched stops before applying: exit 75, nothing changed', async () => {
     ctx = await setup({ feed: small });
     const before = await exportCatalog(ctx);

@@ -80,6 +80,56 @@ export interface PlanSettings {
    * planner's own search for repeats is skipped.
    */
   deduplicated?: boolean;
+  /**
+   * Products whose own part number the feed lists (under a vendor mapped to the same catalog
+   * and brand): an item that only compares equal to one under partNumbers rules is a
+   * different part and does not set it (see lookalikeChecks).
+   */
+  listedExactly?: ReadonlySet<number>;
+}
+
+/**
+ * For rows with partNumbers rules: the products an item would reach only through the rules
+ * (its number differs from the catalog's), with the (vendor, part number) pairs whose presence
+ * in the feed means the catalog part is listed under its own number. Such an item is taken as
+ * a different part (two Lizzy items, one product): otherwise a lookalike such as an O-ring
+ * "U3K168190100" overwrote the stock of the cylinder "U3K-16819-01-00" listed beside it.
+ */
+export function lookalikeChecks(items: Iterable<FeedItem>, byVendor: Map<string, VendorMapping[]>, normalised: NormalisedCandidates): Map<number, Array<[string, string]>> {
+  const out = new Map<number, Array<[string, string]>>();
+  let vendorsBySpace: Map<string, string[]> | undefined;
+  for (const it of items) {
+    if (it.vendor === undefined || it.itemNumber === undefined) continue;
+    for (const m of byVendor.get(it.vendor) ?? []) {
+      if (!m.partNumbers) continue;
+      const key = normalisePartNumber(it.itemNumber, m.partNumbers);
+      for (const p of key === '' ? [] : (normalised.get(lookupSpaceOf(m)!)?.get(key) ?? [])) {
+        if (p.partNumber === it.itemNumber || out.has(p.id)) continue;
+        if (!vendorsBySpace) {
+          vendorsBySpace = new Map();
+          for (const [v, rows] of byVendor) {
+            for (const r of rows) {
+              const k = `${r.catalog}\u0000${brandOfMapping(r)}`;
+              const list = vendorsBySpace.get(k) ?? [];
+              if (!list.includes(v)) list.push(v);
+              vendorsBySpace.set(k, list);
+            }
+          }
+        }
+        out.set(p.id, (vendorsBySpace.get(`${m.catalog}\u0000${brandOfMapping(m)}`) ?? []).map((v) => [v, p.partNumber] as [string, string]));
+      }
+    }
+  }
+  return out;
+}
+
+/** The products of `checks` whose pairs the feed lists; `listed` answers which pairs it has. */
+export async function listedExactly(checks: Map<number, Array<[string, string]>>, listed: (pairs: Array<[string, string]>) => Promise<Set<string>> | Set<string>): Promise<Set<number>> {
+  if (checks.size === 0) return new Set();
+  const present = await listed([...checks.values()].flat());
+  const out = new Set<number>();
+  for (const [id, pairs] of checks) if (pairs.some(([v, i]) => present.has(`${v}\u0000${i}`))) out.add(id);
+  return out;
 }
 
 export function productKeyFor(m: VendorMapping, itemNumber: string): ProductKey {
@@ -280,9 +330,14 @@ export function planInventory(
       let product: ProductState | undefined;
       let ambiguous: ProductState[] | undefined;
       let normalisedKey: string | undefined;
+      /** Catalog part numbers this item compares equal to but that the feed lists itself. */
+      let lookalikeOf: string[] = [];
       if (m.partNumbers) {
         normalisedKey = normalisePartNumber(it.itemNumber, m.partNumbers);
-        const candidates = normalisedKey === '' ? [] : (normalised.get(lookupSpaceOf(m)!)?.get(normalisedKey) ?? []);
+        const all = normalisedKey === '' ? [] : (normalised.get(lookupSpaceOf(m)!)?.get(normalisedKey) ?? []);
+        const listed = settings.listedExactly;
+        const candidates = listed && listed.size > 0 ? all.filter((p) => p.partNumber === it.itemNumber || !listed.has(p.id)) : all;
+        lookalikeOf = all.filter((p) => !candidates.includes(p)).map((p) => p.partNumber);
         if (candidates.length === 1) product = candidates[0];
         else if (candidates.length > 1) ambiguous = [...candidates].sort((a, b) => (a.partNumber < b.partNumber ? -1 : a.partNumber > b.partNumber ? 1 : 0));
       } else {
@@ -325,7 +380,13 @@ export function planInventory(
         row.notes.push(`matched catalog part number ${JSON.stringify(product.partNumber)} with partNumbers (${describeRules(m.partNumbers)})`);
       }
       if (!product) {
-        const how = m.partNumbers ? ` (compared as ${JSON.stringify(normalisedKey)} with partNumbers: ${describeRules(m.partNumbers)})` : '';
+        const how = m.partNumbers
+          ? ` (compared as ${JSON.stringify(normalisedKey)} with partNumbers: ${describeRules(m.partNumbers)}${
+              lookalikeOf.length > 0
+                ? `; it compares equal to ${lookalikeOf.map((x) => JSON.stringify(x)).join(', ')}, but the feed lists ${lookalikeOf.length === 1 ? 'that part' : 'those parts'} under ${lookalikeOf.length === 1 ? 'its own number' : 'their own numbers'}, so this is a different part`
+                : ''
+            })`
+          : '';
         if (it.invalid) {
           row.status = 'invalid';
           row.notes.unshift(it.invalid, `and no ${m.catalog} product ${key.brand} ${key.partNumber} in the catalog${how}`);

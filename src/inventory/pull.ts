@@ -20,6 +20,8 @@ import {
   keysToLookUp,
   normalisedKeysToLookUp,
   planInventory,
+  lookalikeChecks,
+  listedExactly,
   STATUSES,
   type InventoryPlan,
   type ItemStatus,
@@ -126,7 +128,9 @@ export async function planFeed(config: Config, store: Store, items: FeedItem[]):
   const keys = keysToLookUp(items, byVendor);
   const products = await store.findProducts(keys);
   const normalised = await lookUpNormalised(store, items, byVendor);
-  return planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities }, normalised);
+  const inFeed = new Set(items.map((it) => `${it.vendor}\u0000${it.itemNumber}`));
+  const exact = await listedExactly(lookalikeChecks(items, byVendor, normalised), (pairs) => new Set(pairs.map(([v, i]) => `${v}\u0000${i}`).filter((k) => inFeed.has(k))));
+  return planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities, listedExactly: exact }, normalised);
 }
 
 /** Candidate products for the rows with partNumbers rules: one store query per (catalog, brand, rules). */
@@ -244,7 +248,15 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         const products = await stage.lookup(chunk[0]!.position, chunk[chunk.length - 1]!.position);
         const normalised = await lookUpNormalised(store, items, byVendor);
         const neighbours = await stage.neighbours(chunk[0]!.position, chunk[chunk.length - 1]!.position);
-        const plan = planInventory(items, config.vendors, products, { clearPreviousQuantities: config.inventory.clearPreviousQuantities, deduplicated: true }, normalised, neighbours);
+        const exact = await listedExactly(lookalikeChecks(items, byVendor, normalised), (pairs) => stage.listed(pairs));
+        const plan = planInventory(
+          items,
+          config.vendors,
+          products,
+          { clearPreviousQuantities: config.inventory.clearPreviousQuantities, deduplicated: true, listedExactly: exact },
+          normalised,
+          neighbours,
+        );
         for (const st of STATUSES) summary.counts[st] += plan.counts[st];
         for (const u of plan.unrecognizedVendors) {
           const v = unrecognized.get(u.vendor);

@@ -40,6 +40,10 @@ export async function runMappingsValidate(config: Config, store: Store, feed: Fe
     const looseMatches: LooseMatch[] = [];
     const loose = normaliserFor(LOOSE_RULES);
     const exactRows = [...indexMappings(config.vendors).values()].flat().filter((m) => !m.partNumbers);
+    // A product another feed item already sets under its own number: an item that only looks
+    // like it is a different part (an O-ring "U3K168190100" beside the cylinder
+    // "U3K-16819-01-00"), so no rule is suggested for it; the pull would not use one either.
+    const setByTheFeed = new Set(plan.rows.filter((r) => r.productId !== undefined).map((r) => r.productId));
     for (const m of exactRows) {
       const unmatched = new Set(plan.rows.filter((r) => r.mapping === m.index && r.productId === undefined && r.itemNumber !== '').map((r) => r.itemNumber));
       if (unmatched.size === 0) continue;
@@ -47,7 +51,7 @@ export async function runMappingsValidate(config: Config, store: Store, feed: Fe
       const found = await store.findProductsByNormalised(m.catalog, brandOfMapping(m), loose, keys);
       for (const itemNumber of unmatched) {
         const candidates = found.get(loose(itemNumber));
-        if (candidates?.length !== 1) continue;
+        if (candidates?.length !== 1 || setByTheFeed.has(candidates[0]!.id)) continue;
         const rules = rulesThatEquate(itemNumber, candidates[0]!.partNumber);
         if (rules) looseMatches.push({ mapping: m.index, itemNumber, partNumber: candidates[0]!.partNumber, rules });
       }

@@ -359,7 +359,7 @@ export function validateMappings(input: ValidateInput): ValidationResult {
           code: 'would_match_normalised',
           line: s.line,
           vendor: s.vendor,
-          message: `${at(s.line)}: ${plural(lm.length, 'unmatched item')} of ${q(s.vendor)} match ${article(s.catalog)} ${s.catalog} ${s.brand} part number that differs only in ${rules.ignoreCase && rules.ignoreSeparators ? 'case and separators' : rules.ignoreCase ? 'case' : 'separators'} (${ex})`,
+          message: `${at(s.line)}: ${plural(lm.length, 'unmatched item')} of ${q(s.vendor)} ${lm.length === 1 ? 'matches' : 'match'} ${article(s.catalog)} ${s.catalog} ${s.brand} part number that differs only in ${rules.ignoreCase && rules.ignoreSeparators ? 'case and separators' : rules.ignoreCase ? 'case' : 'separators'} (${ex})`,
           fix: `if these are the same parts, add to the row at line ${s.line}: ${s.wouldMatch.yaml}`,
         });
       }

@@ -196,6 +196,8 @@ export interface FeedStage {
    * another chunk. Exact matches only; empty when no two mapping rows share a brand.
    */
   neighbours(fromPosition: number, toPosition: number): Promise<Map<string, SetterNeighbours>>;
+  /** Which of these (vendor, item number) pairs the staged feed lists, as `${vendor}\u0000${item}`. */
+  listed(pairs: Array<[string, string]>): Promise<Set<string>>;
   /** The staged items (after dedupe), in feed order, in chunks. */
   winners(chunkSize: number): AsyncIterable<StagedFeedItem[]>;
   count(): Promise<number>;

@@ -128,6 +128,15 @@ export class PgFeedStage implements FeedStage {
     this.matched = true;
   }
 
+  async listed(pairs: Array<[string, string]>): Promise<Set<string>> {
+    if (pairs.length === 0) return new Set();
+    const { rows } = await this.c.query<{ vendor: string; item: string }>(
+      'SELECT DISTINCT f.vendor, f.item FROM feed_stage f JOIN unnest($1::text[], $2::text[]) AS q(vendor, item) ON f.vendor = q.vendor AND f.item = q.item',
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    return new Set(rows.map((r) => `${r.vendor}\u0000${r.item}`));
+  }
+
   async lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>> {
     if (!this.matched) await this.buildMatches();
     const { rows } = await this.c.query<[number, CatalogKind, string, string, number | null, number]>({

@@ -177,6 +177,14 @@ export class SqliteFeedStage implements FeedStage {
     return this.crossStmt ? neighboursFromTuples(this.crossStmt.all(fromPosition, toPosition)) : new Map();
   }
 
+  async listed(pairs: Array<[string, string]>): Promise<Set<string>> {
+    this.index();
+    const has = this.db.prepare<[string, string]>('SELECT 1 FROM temp.feed_stage WHERE vendor = ? AND item = ? LIMIT 1').pluck();
+    const out = new Set<string>();
+    for (const [vendor, item] of pairs) if (has.get(vendor, item) !== undefined) out.add(`${vendor}\u0000${item}`);
+    return out;
+  }
+
   async lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>> {
     // Only what the planner reads, as raw tuples: this runs once per feed item.
     if (!this.lookupStmt) {
