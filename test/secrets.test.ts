@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { clip, envWithoutSecrets, registerSecret } from '../src/util/redact.js';
+import { clip, envWithoutSecrets, maskConnectionUrl, registerSecret, urlPasswords } from '../src/util/redact.js';
 import { API_KEY, cliEnv, mockNext, runCli, startMock, tempDir, writeConfig } from './helpers.js';
 
 /** Any 8 characters of the key in a row is a leak. */
@@ -120,4 +120,57 @@ describe('no part of the API key leaks', () => {
     const env = envWithoutSecrets({ PATH: '/usr/bin', LIZZY_API_KEY: 'anything', OTHER: 'x notify-secret-0123456789 y', HOME: '/home/x' });
     expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/x' });
   });
+});
+
+describe('no database password leaks', () => {
+  // Found by a break-it pass: a password given as ?password= (which libpq and pg accept), or
+  // written without %-encoding, was printed by errors, --json, --debug and config check.
+  it('masks user-info and query passwords, encoded or not, hiding more rather than less', () => {
+    expect(maskConnectionUrl('postgres://u:s3cret@db:5432/x')).toBe('postgres://u:***@db:5432/x');
+    expect(maskConnectionUrl('postgres://u@db/x?password=SuperPass1&sslmode=require')).toBe('postgres://u@db/x?password=***&sslmode=require');
+    expect(maskConnectionUrl('postgres://u@db/x?sslmode=require&sslpassword=KeyPass99')).toBe('postgres://u@db/x?sslmode=require&sslpassword=***');
+    expect(maskConnectionUrl('postgres://u:Super Pass1@db/x')).toBe('postgres://u:***@db/x');
+    expect(maskConnectionUrl('postgres://u:p@ss@db/x')).toBe('postgres://u:***@db/x');
+    expect(maskConnectionUrl('postgres://u@db/x')).toBe('postgres://u@db/x');
+    expect(urlPasswords('postgres://u:p%40ss@db/x?password=Two%20Words').sort()).toEqual(['Two Words', 'Two%20Words', 'p%40ss', 'p@ss']);
+  });
+
+  for (const url of ['postgres://postgres@127.0.0.1:1/db?password=SuperPass1', 'postgres://postgres:Super Pass1@127.0.0.1:1/db']) {
+    it(`never prints the password of ${url.replace(/SuperPass1|Super Pass1/, '...')}`, async () => {
+      const t = tempDir();
+      const file = path.join(t.dir, 'lizzy-sync.yaml');
+      writeFileSync(file, `lizzy:\n  apiKey: \${LIZZY_API_KEY}\n  webstoreId: 12345\ndatabase:\n  postgres: "${url}"\n`);
+      const runs = [
+        await runCli(['--config', file, 'status'], { env: cliEnv() }),
+        await runCli(['--config', file, '--json', '--debug', 'status'], { env: cliEnv() }),
+        await runCli(['--config', file, 'config', 'check', '--offline'], { env: cliEnv() }),
+        await runCli(['--config', file, '--json', 'config', 'check', '--offline'], { env: cliEnv() }),
+        await runCli(['--config', file, '--json', 'config', 'check'], { env: cliEnv() }),
+      ];
+      const out = runs.map((r) => r.stdout + r.stderr).join('\n');
+      expect(out).toContain('127.0.0.1:1/db');
+      expect(out).not.toMatch(/SuperPass1|Super Pass1|Pass1/);
+      t.cleanup();
+    });
+  }
+});
+
+describe('a key with characters JSON escapes', () => {
+  // Found by a break-it pass: messages quote values with JSON.stringify, which escapes a quote,
+  // a backslash or a tab, so a key holding one no longer matched its redaction.
+  for (const key of ['abc"def\\ghijkl12345', 'abcd\tefghijkl12345']) {
+    it(`a config error quoting ${JSON.stringify(key)} shows *** instead`, async () => {
+      const t = tempDir();
+      const file = path.join(t.dir, 'lizzy-sync.yaml');
+      writeFileSync(file, 'lizzy:\n  webstoreId: ${LIZZY_API_KEY}\n');
+      for (const json of [false, true]) {
+        const r = await runCli(['--config', file, ...(json ? ['--json'] : []), 'status'], { env: { LIZZY_API_KEY: key } });
+        expect(r.code).toBe(2);
+        const out = r.stdout + r.stderr;
+        expect(out).toContain('lizzy.webstoreId');
+        expect(out).not.toContain('ghijkl12345');
+      }
+      t.cleanup();
+    });
+  }
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { redact, registerSecret } from '../util/redact.js';
+import { redact, registerSecret, urlPasswords } from '../util/redact.js';
 import { didYouMean } from '../util/suggest.js';
 import { parseCron } from '../schedule/cron.js';
 import { isValidTimeZone, type Weekday } from '../schedule/zone.js';
@@ -345,6 +345,8 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     }
   }
   if (r.database.postgres !== undefined) {
+    // The database password is a secret like the API key: redacted from every message.
+    for (const pw of urlPasswords(r.database.postgres)) registerSecret(pw);
     if (sources['database.sqlite'] === 'file') problems.push({ ...where('database.postgres'), path: 'database', message: 'name either "sqlite" or "postgres", not both' });
     const sslmode = /[?&]sslmode=([^&]*)/.exec(r.database.postgres)?.[1];
     const SSLMODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];

@@ -12,7 +12,7 @@ import { CronSyntaxError as UnsupportedCron, parseCron as parseSimpleCron } from
 import { nextRun } from '../schedule/gate.js';
 import { formatInZone } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
-import { maskSecret, redact } from '../util/redact.js';
+import { maskConnectionUrl, maskSecret, redact } from '../util/redact.js';
 import { makeDir } from '../util/make-dir.js';
 
 export interface Setting {
@@ -51,7 +51,7 @@ export function maskUrl(url: string): string {
 
 /** A connection URL's password replaced by *** (postgres://user:secret@host/db). */
 export function maskUrlPassword(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^@\s]*@/i, '$1***@');
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? maskConnectionUrl(value) : value;
 }
 
 /** Every setting except the vendor rows, in the schema's order, with its source. */

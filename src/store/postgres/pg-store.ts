@@ -10,6 +10,7 @@ import type { CatalogKind } from '../../config/schema.js';
 import { StoreError } from '../../errors.js';
 import type { OrderStore } from '../orders.js';
 import type { Store } from '../store.js';
+import { maskConnectionUrl } from '../../util/redact.js';
 import {
   brandOf,
   keyString,
@@ -43,13 +44,7 @@ const iso = (v: unknown): string | null => (v === null || v === undefined ? null
 
 /** A URL with its password hidden, for messages. */
 export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparseable URL)';
-  }
+  return maskConnectionUrl(url);
 }
 
 /**
