@@ -188,6 +188,20 @@ afterEach(async () => {
     }
   });
 
+  // Found by a break-it pass: with reports.dir read-only (or its disk full), the push sent the
+  // orders, marked them sent, then failed writing the report: exit 3, no counts, no record
+  // of what reached Lizzy. The folder is now checked before anything is sent.
+  it('a reports.dir that cannot be written is found before any order is sent: exit 3, nothing sent', async () => {
+    await setup({}, { extra: '' });
+    writeFileSync(env.config, readFileSync(env.config, 'utf8').replace('  dir: ./reports', '  dir: /sys/kernel'));
+    const r = await push();
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.json.error.message).toMatch(/^Cannot write in the reports folder \/sys\/kernel: /);
+    expect(r.json.error.hint).toContain('Nothing was sent.');
+    expect(await received()).toEqual([]);
+    expect(await statesOf(ELIGIBLE)).toEqual(ELIGIBLE.map(() => 'pending'));
+  });
+
   it('204 No Content is acceptance', async () => {
     await setup({ submitNoContent: true });
     const r = await push();

@@ -135,7 +135,7 @@ export function printPushSummary(s: OrderPushSummary, flags: PushFlags): void {
     s.status === 'failed'
       ? c.red('stopped (see the error below)')
       : s.status === 'needs_attention'
-        ? c.yellow('needs attention (see the report)')
+        ? c.yellow(s.reportError ? 'needs attention (the report could not be written)' : 'needs attention (see the report)')
         : c.green('success');
   out(`Order push ${s.dryRun ? 'planned' : 'finished'} in ${fmtDuration(s.durationMs)}: ${verdict}`);
   const w = s.window;
@@ -180,4 +180,5 @@ export function printPushSummary(s: OrderPushSummary, flags: PushFlags): void {
     if (s.batches.length > 0 && !flags.showPersonal) out(`  (names, e-mails, phones and street addresses are masked; --show-personal shows them)`);
   }
   if (s.reportPath) out(`  Report: ${s.reportPath}`);
+  else if (s.reportError) out(`  Report: NOT WRITTEN (${s.reportError})`);
 }

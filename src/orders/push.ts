@@ -13,7 +13,7 @@
  * - Lizzy down (unreachable, 5xx, 429, unreadable answer): the run stops at once (exit 3).
  */
 import path from 'node:path';
-import { makeReportsFolder } from '../report/csv.js';
+import { checkReportsWritable, makeReportsFolder } from '../report/csv.js';
 import type { Clock } from '../clock.js';
 import { requireWebstoreId } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -75,6 +75,8 @@ export interface OrderPushSummary {
   batches: BatchRecord[];
   orders: OrderReportRow[];
   reportPath?: string;
+  /** Why the report could not be written (the run itself went as the counts say). */
+  reportError?: string;
   error?: { type: string; message: string; hint?: string };
 }
 
@@ -124,8 +126,10 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
   const now = () => clock().toISOString();
 
   const body = async (): Promise<OrderPushResult> => {
-    // A reports.dir that cannot be a folder is found before any order is sent.
+    // A reports.dir that cannot be a folder, or cannot be written, is found before any order
+    // is sent: the report is the record of what reached Lizzy (found by a break-it pass).
     makeReportsFolder(path.join(config.reports.dir, 'orders.csv'));
+    checkReportsWritable(config.reports.dir);
     const runId = dryRun ? undefined : await store.startRun('orders', started.toISOString());
     const claim = () => ({ runId: runId!, at: now() });
     const rows = new Map<string, OrderReportRow>();
@@ -427,7 +431,15 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
       };
       if (stop) summary.error = { type: stop.name, message: redact(stop.message), hint: stop.hint };
       log.progress('Writing the report');
-      summary.reportPath = await writeOrdersReport(config.reports.dir, started, orderRows, { dryRun });
+      try {
+        summary.reportPath = await writeOrdersReport(config.reports.dir, started, orderRows, { dryRun });
+      } catch (err) {
+        // The orders went where they went and the database says so: a report that cannot be
+        // written (the disk filled up during the run) does not turn that into "failed".
+        summary.reportError = redact((err as Error).message);
+        if (summary.status === 'success') summary.status = 'needs_attention';
+        log.warn(`${summary.reportError}. The run's outcome is recorded in the database (${counts.sent} sent); lizzy-sync status shows it.`);
+      }
       const end = clock();
       summary.finishedAt = end.toISOString();
       summary.durationMs = end.getTime() - started.getTime();
@@ -435,10 +447,10 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         await store.finishRun(runId, {
           finishedAt: summary.finishedAt,
           // As the inventory pull records it: cut short by a shutdown, not failed.
-          status: stoppedByShutdown ? 'interrupted' : status,
+          status: stoppedByShutdown ? 'interrupted' : summary.status,
           counts: { ...counts, requests, durationMs: summary.durationMs },
-          reportPath: summary.reportPath,
-          error: summary.error?.message ?? null,
+          reportPath: summary.reportPath ?? null,
+          error: summary.error?.message ?? summary.reportError ?? null,
         });
       }
       return { summary, error: stop };

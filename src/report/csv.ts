@@ -1,4 +1,4 @@
-import { closeSync, createWriteStream, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
@@ -61,6 +61,28 @@ function reportWriteError(file: string, err: unknown, flag?: string): StoreError
   return flag
     ? new StoreError(`Cannot write ${file} (${flag}): ${(err as Error).message}`, { hint: `Check that ${flag} names a writable file and that the disk has space.` })
     : new StoreError(`Cannot write the report ${file}: ${(err as Error).message}`, { hint: 'Check reports.dir and free disk space.' });
+}
+
+/**
+ * Can a report be written in this folder? A small file is written, synced and removed: a
+ * read-only mount, missing permission or a full disk is found before a run does what its
+ * report must record (orders sent to Lizzy cannot be taken back).
+ */
+export function checkReportsWritable(dir: string): void {
+  const probe = path.join(dir, `.lizzy-sync-write-check-${process.pid}`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(probe, 'w');
+    writeSync(fd, Buffer.alloc(4096, 0x20));
+    fsyncSync(fd);
+  } catch (err) {
+    throw new StoreError(`Cannot write in the reports folder ${dir}: ${(err as Error).message}`, {
+      hint: 'Check reports.dir: it must be writable by this user and its disk must have space. Nothing was sent.',
+    });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(probe, { force: true });
+  }
 }
 
 export function makeReportsFolder(file: string): void {
