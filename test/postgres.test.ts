@@ -164,6 +164,39 @@ describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
     expect(await ctx.store.query('SELECT id FROM products WHERE id = ?', [first])).toHaveLength(1);
   });
 
+  // Found by a break-it pass: the README's least-privilege setup (a role that owns its schema,
+  // no CREATE on the database) failed every command: CREATE SCHEMA IF NOT EXISTS asks for
+  // CREATE on the database even when the schema exists.
+  it('a role that owns only its schema (no CREATE on the database) runs every command', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const id = `${process.pid}_${Date.now() % 100000}`;
+    const role = `lz_owner_${id}`;
+    const schema = `lz_own_${id}`;
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    cleanups.push(async () => {
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.query(`DROP ROLE IF EXISTS ${role}`);
+      await c.end();
+    });
+    await c.query(`CREATE ROLE ${role} LOGIN`);
+    await c.query(`CREATE SCHEMA ${schema} AUTHORIZATION ${role}`);
+    const { rows } = await c.query<{ ok: boolean }>(`SELECT has_database_privilege($1, current_database(), 'CREATE') AS ok`, [role]);
+    expect(rows[0]!.ok).toBe(false);
+    const url = new URL(PG_URL!);
+    url.username = role;
+    url.password = '';
+    const mock = await startMock(t.dir);
+    cleanups.push(() => mock.close());
+    const config = writeConfig(t.dir, { baseUrl: mock.url, databaseYaml: `database:\n  postgres: ${url.toString()}\n  schema: ${schema}\n` });
+    const env = { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) };
+    const imp = await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], env);
+    expect(imp.code, imp.stderr).toBe(0);
+    expect((await runCli(['--config', config, 'inventory', 'pull', '--dry-run'], env)).code).toBeLessThan(2);
+    expect((await runCli(['--config', config, 'status'], env)).stderr).not.toContain('permission denied');
+  });
+
   it('migrations run once when several processes start together', async () => {
     const ctx = await setup();
     const schema = /schema: (\S+)/.exec(ctx.store.yaml)![1]!;

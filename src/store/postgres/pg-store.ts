@@ -125,7 +125,10 @@ export class PgStore implements Store {
     await this.tx(async (c) => {
       // Two processes starting together: the second waits here, then finds the work done.
       await c.query("SELECT pg_advisory_xact_lock(hashtext('lizzy-sync:migrate'), hashtext($1))", [this.schema]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.S}`);
+      // Only when missing: CREATE SCHEMA IF NOT EXISTS asks for CREATE on the database even
+      // when the schema exists, which a user given only its own schema does not have.
+      const { rows: ns } = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
+      if (ns.length === 0) await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.S}`);
       await c.query(`CREATE TABLE IF NOT EXISTS ${this.t('schema_migrations')} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
       const { rows } = await c.query<{ version: number }>(`SELECT version FROM ${this.t('schema_migrations')}`);
       const applied = new Set(rows.map((r) => r.version));
