@@ -4,7 +4,7 @@
  * from submitOrders' onSent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LizzyClient } from '../src/lizzy/client.js';
+import { LizzyClient, retryWait } from '../src/lizzy/client.js';
 import { waitUntil, type RunningMock } from '../src/lizzy/mock/server.js';
 import { LizzyError } from '../src/errors.js';
 import { API_KEY, startMock, tempDir } from './helpers.js';
@@ -61,5 +61,17 @@ describe('mock delay', () => {
       await waitUntil(deadline);
       expect(performance.now()).toBeGreaterThanOrEqual(deadline);
     }
+  });
+});
+
+describe('retry waits', () => {
+  // Found by a break-it pass: a Retry-After of 75 s (under maxRetryAfterSeconds, 120 s) was
+  // cut to 60 s, so the retry came before Lizzy said it would take one.
+  it('wait what Retry-After asks for in full, or back off doubling to at most a minute', () => {
+    expect(retryWait(75_000, 1, 1000)).toBe(75_000);
+    expect(retryWait(120_000, 3, 1000)).toBe(120_000);
+    expect(retryWait(0, 1, 1000)).toBe(0);
+    expect([1, 2, 3, 4].map((i) => retryWait(undefined, i, 1000))).toEqual([1000, 2000, 4000, 8000]);
+    expect(retryWait(undefined, 10, 1000)).toBe(60_000);
   });
 });

@@ -59,6 +59,17 @@ class Retryable extends Error {
   }
 }
 
+/**
+ * How long to wait before retry number `retry` (1, 2, ...): what Lizzy's Retry-After asked
+ * for, in full (a wait longer than lizzy.maxRetryAfterSeconds ends the run before this), or
+ * else backoff doubling from `baseMs`, at most a minute. Retrying before the Retry-After
+ * (it was cut to 60 s) asks to be throttled further (found by a break-it pass).
+ */
+export function retryWait(retryAfterMs: number | undefined, retry: number, baseMs: number): number {
+  if (retryAfterMs !== undefined) return retryAfterMs;
+  return Math.min(baseMs * 2 ** (retry - 1), 60_000);
+}
+
 export class LizzyClient {
   private readonly http: Got;
   private readonly opts: Required<Omit<LizzyClientOptions, 'signal' | 'userAgent'>> & Pick<LizzyClientOptions, 'signal'>;
@@ -273,8 +284,8 @@ export class LizzyClient {
     let lastError: LizzyError | undefined;
     for (let i = 0; i <= this.opts.retries; i++) {
       if (i > 0 && lastError) {
-        const wait = (lastError as LizzyError & { waitMs?: number }).waitMs ?? this.opts.retryBaseMs * 2 ** (i - 1);
-        await sleep(Math.min(wait, 60_000), undefined, { signal: this.opts.signal }).catch(() => {
+        const wait = retryWait((lastError as LizzyError & { waitMs?: number }).waitMs, i, this.opts.retryBaseMs);
+        await sleep(wait, undefined, { signal: this.opts.signal }).catch(() => {
           throw new LizzyError(`The ${what} request was cancelled.`);
         });
       }
