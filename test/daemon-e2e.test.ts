@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningMock } from '../src/lizzy/mock/server.js';
 import { cliEnv, FIXTURES, mockNext, readCsvFile, runCli, spawnCli, startMock, tempDir, writeConfig } from './helpers.js';
+import { databaseIdentity } from '../src/cli/daemon.js';
 
 interface Ctx {
   dir: string;
@@ -347,5 +348,24 @@ describe('the daemon process', () => {
     const shared = await runCli(['daemon', '--config', ctx.config, '--config', copy], { env: cliEnv() });
     expect(shared.code).toBe(2);
     expect(shared.stderr).toContain('use the same database');
+    // Found by a break-it pass: the same file through a symlink was a different database.
+    const db = /sqlite: (\S+)/.exec(readFileSync(ctx.config, 'utf8'))![1]!;
+    const dbFile = path.resolve(ctx.dir, db);
+    mkdirSync(path.dirname(dbFile), { recursive: true });
+    if (!existsSync(dbFile)) writeFileSync(dbFile, '');
+    symlinkSync(dbFile, path.join(ctx.dir, 'link.db'));
+    writeFileSync(copy, readFileSync(ctx.config, 'utf8').replace(`sqlite: ${db}`, `sqlite: ${path.join(ctx.dir, 'link.db')}`));
+    const linked = await runCli(['daemon', '--config', ctx.config, '--config', copy], { env: cliEnv() });
+    expect(linked.code, linked.stderr).toBe(2);
+    expect(linked.stderr).toContain('use the same database');
+  });
+
+  it('one PostgreSQL schema is one database however its server is spelt', () => {
+    const id = (postgres: string, schema = 'lizzy') => databaseIdentity({ sqlite: 'x.db', postgres, schema });
+    expect(id('postgres://a@127.0.0.1:5432/shop')).toBe(id('postgresql://b:pw@localhost/shop?sslmode=disable'));
+    expect(id('postgres://a@[::1]/shop')).toBe(id('postgres://a@localhost:5432/shop'));
+    expect(id('postgres://a@localhost/shop', 'one')).not.toBe(id('postgres://a@localhost/shop', 'two'));
+    expect(id('postgres://a@localhost:5433/shop')).not.toBe(id('postgres://a@localhost/shop'));
+    expect(id('postgres://a@db1/shop')).not.toBe(id('postgres://a@db2/shop'));
   });
 });

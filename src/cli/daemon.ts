@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.js';
@@ -25,7 +26,7 @@ export async function daemonCommand(flags: DaemonFlags): Promise<number> {
   const configs = unique.map((f) => loadConfig(f));
   const byDatabase = new Map<string, string>();
   for (const c of configs) {
-    const where = c.database.postgres ? `${c.database.postgres}#${c.database.schema}` : c.database.sqlite;
+    const where = databaseIdentity(c.database);
     const other = byDatabase.get(where);
     if (other) throw new UsageError(`${c.file} and ${other} use the same database; each dealership needs its own (database.sqlite, or database.schema on PostgreSQL).`);
     byDatabase.set(where, c.file);
@@ -81,5 +82,36 @@ export async function daemonCommand(flags: DaemonFlags): Promise<number> {
     return 0;
   } finally {
     for (const s of stores) await s.close().catch(() => undefined);
+  }
+}
+
+const LOCAL_HOSTS = new Set(['', 'localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * What makes two configs the same database, however each spells it: a SQLite file by its
+ * real path (through symlinks and ".."), a PostgreSQL schema by server, port, database and
+ * schema (localhost, 127.0.0.1 and ::1 are one server; user and options do not matter).
+ * Found by a break-it pass: a symlinked file and localhost vs 127.0.0.1 passed as different.
+ */
+export function databaseIdentity(db: { sqlite: string; postgres?: string; schema: string }): string {
+  if (db.postgres) {
+    try {
+      const u = new URL(db.postgres);
+      const host = LOCAL_HOSTS.has(u.hostname.toLowerCase()) ? 'local' : u.hostname.toLowerCase();
+      const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username) || 'postgres';
+      return `postgres ${host}:${u.port || '5432'}/${database}#${db.schema}`;
+    } catch {
+      return `postgres ${db.postgres}#${db.schema}`;
+    }
+  }
+  const file = path.resolve(db.sqlite);
+  try {
+    return `sqlite ${realpathSync(file)}`;
+  } catch {
+    try {
+      return `sqlite ${path.join(realpathSync(path.dirname(file)), path.basename(file))}`;
+    } catch {
+      return `sqlite ${file}`;
+    }
   }
 }
