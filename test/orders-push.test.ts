@@ -264,6 +264,14 @@ afterEach(async () => {
     for (const n of BATCHES[2]!) expect(rows[n]).toMatchObject({ state: 'pending', attempts: 0 });
     expect(await received()).toEqual(BATCHES[0]);
 
+    // A dry run says what a real run at that moment would do (found by a new-user
+    // walkthrough: right after the failure it said "would be checked with Lizzy first" for
+    // orders the real run called too recent to check).
+    const dryNow = await push('--dry-run');
+    expect(dryNow.json.counts).toMatchObject({ in_flight: 5, would_check: 0 });
+    const real = await cli(['orders', 'push', '--json', '--dry-run'], { LIZZY_SYNC_NOW: LATER });
+    expect(JSON.parse(real.stdout).counts).toMatchObject({ in_flight: 0, would_check: 5 });
+
     const next = await pushLater();
     expect(next.code, next.stderr).toBe(0);
     expect((await requests('/orderstatus'))[0]!.payload.ordernumbers).toEqual(BATCHES[1]);

@@ -328,10 +328,14 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         });
       }
       for (const o of sel.alreadySent) if (!rows.has(o.orderNumber)) row(o, 'already_sent', { error: null });
+      // A dry run does not ask Lizzy, but says which orders a real run would ask about: only
+      // claims old enough (as reconcile() picks them); the rest are in flight in both.
+      const checkFrom = new Date(clock().getTime() - reconcileAfterMs(config.lizzy.timeoutSeconds)).toISOString();
       for (const o of sel.sending) {
         if (rows.has(o.orderNumber)) continue;
         const checkAt = o.claimedAt ? describeInstant(new Date(Date.parse(o.claimedAt) + reconcileAfterMs(config.lizzy.timeoutSeconds)).toISOString(), tz) : 'the next run';
-        row(o, dryRun ? 'would_check' : 'in_flight', {
+        const dueForCheck = o.claimedAt === null || o.claimedAt < checkFrom;
+        row(o, dryRun && dueForCheck ? 'would_check' : 'in_flight', {
           error: `waiting for the outcome of an earlier request (Lizzy may still be processing it); checked with Lizzy from ${checkAt} on, never resent before`,
         });
       }
