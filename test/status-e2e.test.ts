@@ -219,3 +219,37 @@ describe('assessStatus: a run that never finished', () => {
     expect(assessStatus(input({ inventory: { lastRun: crashed, lastSuccess: ok, lock } })).inventory.lastRunInterrupted).toBe(false);
   });
 });
+
+describe('status: runs recorded in the future', () => {
+  let ctx: Ctx;
+  beforeAll(async () => {
+    ctx = await setup();
+  });
+  afterAll(async () => ctx.close());
+
+  // Found by a new-user walkthrough: a run recorded ahead (the clock was ahead, then set back)
+  // stood as the last run and the last success, kept status healthy and hid the failures
+  // recorded after it. A skipped run's reason was labelled "error".
+  it('a run in the future is set aside and named; health and the last run come from the runs up to now', async () => {
+    // The schema first (status creates it), then: a success in the future, a skip and a failure now.
+    await ctx.run(['status']);
+    const w = new Database(path.join(ctx.dir, 'data', 'lizzy-sync.db'));
+    const ins = w.prepare('INSERT INTO sync_runs (job, started_at, finished_at, status, counts, error) VALUES (?, ?, ?, ?, ?, ?)');
+    ins.run('inventory', '2026-12-10T12:00:00.000Z', '2026-12-10T12:00:05.000Z', 'success', '{}', null);
+    ins.run('inventory', '2026-12-03T12:00:00.000Z', '2026-12-03T12:00:01.000Z', 'skipped', '{}', 'thursday is a disabled day (inventory.disabledDays)');
+    ins.run('inventory', '2026-12-03T13:00:00.000Z', '2026-12-03T13:00:02.000Z', 'failed', '{}', 'The feed matches 3 products, fewer than half');
+    w.close();
+    const r = await ctx.run(['status']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Inventory pull: UNHEALTHY\n\s+last run\s+2026-12-03 05:00 PST .*: failed\n\s+error: The feed matches 3 products/);
+    expect(r.stdout).toMatch(/last success\s+none recorded/);
+    expect(r.stdout).toContain('note          a run is recorded at 2026-12-10 04:00 PST, in the future (success): a clock was ahead when it was recorded; it is not counted');
+    expect(r.stdout).toContain('problem: no inventory pull has finished successfully yet');
+    const j = JSON.parse((await ctx.run(['status', '--json'])).stdout);
+    expect(j.inventory.futureRun).toMatchObject({ status: 'success', startedAt: '2026-12-10T12:00:00.000Z' });
+    expect(j.inventory.lastRun).toMatchObject({ status: 'failed' });
+    // The skip, once it is the last run, shows its reason as a reason.
+    const skipView = await ctx.run(['status'], { LIZZY_SYNC_NOW: '2026-12-03T12:30:00Z' });
+    expect(skipView.stdout).toMatch(/last run\s+2026-12-03 04:00 PST .*: skipped\n\s+reason: thursday is a disabled day/);
+  });
+});

@@ -43,7 +43,8 @@ function runLines(label: string, r: RunView | null, tz: string): string[] {
   const lines = [`  ${label.padEnd(13)} ${when} (${ago(r.ageMs)})${took}: ${r.status}`];
   const counts = countsText(r.counts);
   if (counts) lines.push(`  ${''.padEnd(13)} ${counts}`);
-  if (r.error) lines.push(`  ${''.padEnd(13)} error: ${r.error}`);
+  // A skipped run keeps its reason where a failed one keeps its error.
+  if (r.error) lines.push(`  ${''.padEnd(13)} ${r.status === 'skipped' ? 'reason' : 'error'}: ${r.error}`);
   if (r.reportPath) lines.push(`  ${''.padEnd(13)} report: ${r.reportPath}`);
   return lines;
 }
@@ -55,6 +56,13 @@ function jobLines(title: string, j: JobStatus, report: StatusReport, flags: Glob
   if (j.lastRunInterrupted) lines.push(`  ${''.padEnd(13)} ${c.yellow('it did not finish: the process crashed or was killed (no live lock holder)')}`);
   if (j.lastSuccess && j.lastSuccess.id === j.lastRun?.id) lines.push(`  ${'last success'.padEnd(13)} the same run`);
   else lines.push(...runLines('last success', j.lastSuccess, report.timeZone));
+  if (j.futureRun) {
+    lines.push(
+      `  ${'note'.padEnd(13)} ${c.yellow(
+        `a run is recorded at ${formatInZone(new Date(j.futureRun.startedAt), report.timeZone)}, in the future (${j.futureRun.status}): a clock was ahead when it was recorded; it is not counted`,
+      )}`,
+    );
+  }
   if (j.lock) {
     const held = `held by pid ${j.lock.pid} on ${j.lock.host} since ${formatInZone(new Date(j.lock.acquiredAt), report.timeZone)}, last heartbeat ${formatInZone(new Date(j.lock.heartbeatAt), report.timeZone)}`;
     lines.push(`  ${'lock'.padEnd(13)} ${held}${j.lock.stale ? c.yellow(' (stale: the next run takes it over)') : ''}`);

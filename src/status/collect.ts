@@ -9,11 +9,21 @@ import { assessStatus, type JobFacts, type OrderFacts, type StatusReport } from 
 
 const FINISHED = ['success', 'needs_attention'] as const;
 
-async function jobFacts(store: Store, job: Job): Promise<JobFacts> {
+/**
+ * A run recorded in the future (this machine's clock was ahead when it ran, or a machine
+ * sharing the database has a clock ahead) proves nothing about now: it is set aside, and
+ * named, instead of standing as the last run and the last success (found by a new-user
+ * walkthrough: a future "success" kept status healthy and hid the failures after it).
+ */
+async function jobFacts(store: Store, job: Job, now: Date): Promise<JobFacts> {
+  const latest = await store.lastRun(job);
+  const notAfter = now.toISOString();
+  const inFuture = latest !== null && Date.parse(latest.startedAt) > now.getTime();
   return {
-    lastRun: await store.lastRun(job),
-    lastSuccess: await store.lastRun(job, { status: [...FINISHED] }),
+    lastRun: inFuture ? await store.lastRun(job, { notAfter }) : latest,
+    lastSuccess: await store.lastRun(job, { status: [...FINISHED], notAfter }),
     lock: await store.lockHolder(job),
+    futureRun: inFuture ? latest : null,
   };
 }
 
@@ -42,8 +52,8 @@ export async function collectStatus(config: Config, store: Store, now: Date): Pr
     localTimeZone: localTimeZone(),
     schedule: { inventory: config.schedule.inventory, orders: config.schedule.orders },
     disabledDays: config.inventory.disabledDays,
-    inventory: await jobFacts(store, 'inventory'),
-    orders: await jobFacts(store, 'orders'),
+    inventory: await jobFacts(store, 'inventory', now),
+    orders: await jobFacts(store, 'orders', now),
     orderFacts: await orderFacts(store, config, now),
     lockStaleMs: LOCK_STALE_MS,
   });

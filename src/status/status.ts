@@ -21,6 +21,8 @@ export interface JobFacts {
   /** The last run that finished its work (success or needs_attention). */
   lastSuccess: RunRecord | null;
   lock: LockInfo | null;
+  /** The latest run when it is recorded after `now` (set aside: lastRun and lastSuccess are the latest up to now). */
+  futureRun?: RunRecord | null;
 }
 
 export interface OrderFacts {
@@ -86,6 +88,8 @@ export interface JobStatus {
   nextRuns: NextRun[];
   /** Why the next runs could not be computed (an unsupported cron expression). */
   scheduleError?: string;
+  /** A run recorded in the future, not counted (the clock was ahead when it was recorded). */
+  futureRun: RunView | null;
 }
 
 export interface StatusReport {
@@ -211,6 +215,7 @@ export function assessStatus(input: StatusInput): StatusReport {
     lastSuccess: view(invSuccess, now),
     lock: lockView(input.inventory.lock, input),
     lastRunInterrupted: interrupted(input.inventory, input),
+    futureRun: view(input.inventory.futureRun ?? null, now),
     schedule: input.schedule.inventory,
     nextRuns: invNext.runs,
     ...(invNext.error ? { scheduleError: invNext.error } : {}),
@@ -225,6 +230,7 @@ export function assessStatus(input: StatusInput): StatusReport {
     lastSuccess: view(ordSuccess, now),
     lock: lockView(input.orders.lock, input),
     lastRunInterrupted: interrupted(input.orders, input),
+    futureRun: view(input.orders.futureRun ?? null, now),
     schedule: input.schedule.orders,
     nextRuns: ordNext.runs,
     ...(ordNext.error ? { scheduleError: ordNext.error } : {}),

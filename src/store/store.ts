@@ -62,7 +62,8 @@ export interface Store extends OrderStore {
     id: number,
     r: { finishedAt: string; status: RunStatus; counts: Record<string, unknown>; reportPath: string | null; error: string | null },
   ): Promise<void>;
-  lastRun(job: Job, opts?: { status?: RunStatus[] }): Promise<RunRecord | null>;
+  /** The latest run by start time; with `notAfter`, the latest that started at or before it (a run recorded in the future is skipped). */
+  lastRun(job: Job, opts?: { status?: RunStatus[]; notAfter?: string }): Promise<RunRecord | null>;
   /**
    * Mark the job's runs still "running" as interrupted (their process is gone: the caller
    * holds the lock) and return them. reportPath is set on a run whose inventory apply

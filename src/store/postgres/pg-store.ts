@@ -360,12 +360,13 @@ export class PgStore implements Store {
     return r.rows.map((x) => ({ id: Number(x.id), startedAt: iso(x.started_at)!, reportPath: x.report_path }));
   }
 
-  async lastRun(job: Job, opts: { status?: RunStatus[] } = {}): Promise<RunRecord | null> {
+  async lastRun(job: Job, opts: { status?: RunStatus[]; notAfter?: string } = {}): Promise<RunRecord | null> {
     const statuses = opts.status ?? [];
-    const { rows } = await this.pool.query(
-      `SELECT * FROM ${this.t('sync_runs')} WHERE job = $1 ${statuses.length ? 'AND status = ANY($2::text[])' : ''} ORDER BY started_at DESC, id DESC LIMIT 1`,
-      statuses.length ? [job, statuses] : [job],
-    );
+    const params: unknown[] = [job];
+    let where = '';
+    if (statuses.length) where += ` AND status = ANY($${params.push(statuses)}::text[])`;
+    if (opts.notAfter !== undefined) where += ` AND started_at <= $${params.push(opts.notAfter)}::timestamptz`;
+    const { rows } = await this.pool.query(`SELECT * FROM ${this.t('sync_runs')} WHERE job = $1${where} ORDER BY started_at DESC, id DESC LIMIT 1`, params);
     const r = rows[0];
     if (!r) return null;
     return { id: r.id, job: r.job, startedAt: iso(r.started_at)!, finishedAt: iso(r.finished_at), status: r.status, counts: r.counts ?? {}, reportPath: r.report_path, error: r.error };

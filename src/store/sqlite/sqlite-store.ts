@@ -239,12 +239,12 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ id: r.id, startedAt: r.started_at, reportPath: r.report_path }));
   }
 
-  async lastRun(job: Job, opts: { status?: RunStatus[] } = {}): Promise<RunRecord | null> {
+  async lastRun(job: Job, opts: { status?: RunStatus[]; notAfter?: string } = {}): Promise<RunRecord | null> {
     const statuses = opts.status ?? [];
-    const where = statuses.length ? `AND status IN (${statuses.map(() => '?').join(',')})` : '';
+    const where = `${statuses.length ? `AND status IN (${statuses.map(() => '?').join(',')})` : ''}${opts.notAfter !== undefined ? ' AND started_at <= ?' : ''}`;
     const r = this.db
       .prepare(`SELECT * FROM sync_runs WHERE job = ? ${where} ORDER BY started_at DESC, id DESC LIMIT 1`)
-      .get(job, ...statuses) as
+      .get(job, ...statuses, ...(opts.notAfter !== undefined ? [opts.notAfter] : [])) as
       | { id: number; job: Job; started_at: string; finished_at: string | null; status: RunStatus; counts: string; report_path: string | null; error: string | null }
       | undefined;
     if (!r) return null;
