@@ -66,7 +66,7 @@ describe('inventory pull on the sample data', () => {
     expect(r.stdout).toContain('needs attention (19 invalid items');
     expect(r.stdout).toMatch(/updated\s+4,645/);
     expect(r.stdout).toMatch(/unrecognized vendor\s+220/);
-    expect(r.stdout).toContain('"Tucker Rocky" (20; did you mean "TUCKER ROCKY"?)');
+    expect(r.stdout).toContain('"Tucker Rocky" (20; mapped as "TUCKER ROCKY": the config must use the feed\'s spelling)');
 
     // The feed was asked for everything changed in the past 31 days, in Pacific dates.
     const feedReq = ctx.mock.state.requests.find((q) => q.path === '/inventoryfeed');
@@ -100,7 +100,7 @@ describe('inventory pull on the sample data', () => {
     expect(vendors.slice(0, 3)).toEqual([
       { vendor: 'DRAG SPECIALTIES', items: '120', suggestion: '' },
       { vendor: 'K&N ENGINEERING', items: '60', suggestion: '' },
-      { vendor: 'Tucker Rocky', items: '20', suggestion: 'did you mean "TUCKER ROCKY"?' },
+      { vendor: 'Tucker Rocky', items: '20', suggestion: 'mapped as "TUCKER ROCKY": the config must use the feed\'s spelling' },
     ]);
 
     expect((await runs(ctx)).map((x) => x.status)).toEqual(['needs_attention']);

@@ -204,7 +204,7 @@ describe('mappings validate: vendor spellings that differ by case, trailing spac
       { vendor: 'WESTERN POWER-SPORTS', items: 1, suggestion: 'WESTERN POWER SPORTS' },
     ]);
     const vendors = readCsvFile(j.vendorsReportPath);
-    expect(vendors.find((v) => v.vendor === 'K & N ENGINEERING')!.suggestion).toBe('did you mean "K&N ENGINEERING"?');
+    expect(vendors.find((v) => v.vendor === 'K & N ENGINEERING')!.suggestion).toBe('mapped as "K&N ENGINEERING": the config must use the feed\'s spelling');
   });
 });
 

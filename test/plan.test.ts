@@ -69,7 +69,7 @@ describe('inventory planner', () => {
       { vendor: 'HONDA ', items: 1, suggestion: 'HONDA' },
       { vendor: 'Parts Unlimited', items: 1, suggestion: 'PARTS UNLIMITED' },
     ]);
-    expect(p.rows[0]!.notes[0]).toContain('did you mean "PARTS UNLIMITED"?');
+    expect(p.rows[0]!.notes[0]).toContain('a mapping row has "PARTS UNLIMITED" (names must match exactly: the config must use the feed\'s spelling)');
   });
 
   it('never treats part numbers as numbers', () => {

@@ -84,7 +84,7 @@ export function printPullSummary(s: InventorySummary, flags: GlobalOptions): voi
     }`,
   );
   if (s.unrecognizedVendors.length > 0) {
-    const top = s.unrecognizedVendors.slice(0, 8).map((v) => `${JSON.stringify(v.vendor)} (${fmtInt(v.items)}${v.suggestion ? `; did you mean ${JSON.stringify(v.suggestion)}?` : ''})`);
+    const top = s.unrecognizedVendors.slice(0, 8).map((v) => `${JSON.stringify(v.vendor)} (${fmtInt(v.items)}${v.suggestion ? `; mapped as ${JSON.stringify(v.suggestion)}: the config must use the feed's spelling` : ''})`);
     const more = s.unrecognizedVendors.length > 8 ? `, and ${s.unrecognizedVendors.length - 8} more` : '';
     out(`  Unrecognized vendors: ${top.join(', ')}${more}`);
   }

@@ -314,7 +314,9 @@ export function planInventory(
           undefined,
           undefined,
           [
-          suggestion ? `no vendor mapping for ${JSON.stringify(it.vendor)}; did you mean ${JSON.stringify(suggestion)}? (names must match exactly)` : `no vendor mapping for ${JSON.stringify(it.vendor)}`,
+          suggestion
+            ? `no vendor mapping for ${JSON.stringify(it.vendor)}; a mapping row has ${JSON.stringify(suggestion)} (names must match exactly: the config must use the feed's spelling)`
+            : `no vendor mapping for ${JSON.stringify(it.vendor)}`,
           ...(it.invalid ? [it.invalid] : []),
           ...notes,
         ],

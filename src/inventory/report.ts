@@ -53,7 +53,7 @@ export class InventoryReportWriter {
     if (unrecognizedVendors.length > 0) {
       const v = new CsvReport(this.path.replace(/(-DRY-RUN)?\.csv$/, '-unrecognized-vendors$1.csv'), ['vendor', 'items', 'suggestion']);
       for (const u of unrecognizedVendors) {
-        await v.write({ vendor: u.vendor, items: u.items, suggestion: u.suggestion ? `did you mean "${u.suggestion}"?` : '' });
+        await v.write({ vendor: u.vendor, items: u.items, suggestion: u.suggestion ? `mapped as "${u.suggestion}": the config must use the feed's spelling` : '' });
       }
       vendorsPath = await v.close();
     }
