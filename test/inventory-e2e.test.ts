@@ -909,6 +909,21 @@ describe('catalog import and export', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('the header lacks distributor, manufacturer, list_price, shelf_qty');
   });
+
+  // Found by a new-user walkthrough: a header with "price" and "qty" got no hint of which
+  // columns they stand for.
+  it('a missing header column that the file names another way is named back with its real name', async () => {
+    const csv = path.join(t.dir, 'cat.csv');
+    writeFileSync(csv, 'catalog,distributor,manufacturer,Part Number,description,price,QTY\naftermarket,PU,,1,x,1,1\n');
+    const r = await runCli(['--config', config, 'catalog', 'import', csv]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cat.csv:1: the header lacks part_number, list_price, shelf_qty (rename "Part Number" to part_number, "price" to list_price, "QTY" to shelf_qty).');
+    // A column given twice: which one holds the data is a guess (break-it pass: the last was used silently).
+    writeFileSync(csv, 'catalog,distributor,manufacturer,part_number,part_number,description,list_price,shelf_qty\naftermarket,PU,,1,2,x,1,1\n');
+    const twice = await runCli(['--config', config, 'catalog', 'import', csv]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('cat.csv:1: the header has part_number twice (columns 4 and 5).');
+  });
 });
 });
 }

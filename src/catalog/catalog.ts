@@ -11,6 +11,16 @@ import { formatCents, hasFractionOfCent, parseCents } from '../util/money.js';
 
 export const CATALOG_COLUMNS = ['catalog', 'distributor', 'manufacturer', 'part_number', 'description', 'list_price', 'shelf_qty'] as const;
 
+/** Other names a catalog column goes by in dealers' spreadsheets (lower case, without spaces, "_" or "-"). */
+const COLUMN_ALIASES: Record<string, string[]> = {
+  catalog: ['type', 'catalogtype', 'kind'],
+  distributor: ['dist', 'distributorabbreviation', 'distributorcode', 'supplier'],
+  manufacturer: ['mfr', 'mfg', 'brand', 'make', 'manufacturername'],
+  part_number: ['part', 'partno', 'partnumber', 'pn', 'sku', 'item', 'itemnumber', 'itemno'],
+  list_price: ['price', 'listprice', 'list', 'msrp', 'retail', 'retailprice'],
+  shelf_qty: ['qty', 'quantity', 'shelfqty', 'stock', 'onhand', 'qtyonhand', 'qtyavail', 'available'],
+};
+
 const NOT_UTF8 =
   'the row is not UTF-8 text (Excel\'s plain "CSV" saves accents such as é as Windows-1252): save the file as "CSV UTF-8" and import it again';
 
@@ -130,7 +140,16 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
         if (rec.fields.length === 1 && rec.fields[0]!.trim() === '') continue;
         if (!col) {
           col = {};
-          rec.fields.forEach((h, i) => (col![h.trim().toLowerCase()] = i));
+          for (const [i, h] of rec.fields.entries()) {
+            const name = h.trim().toLowerCase();
+            // Which of two columns of one name holds the data is a guess: refuse it (break-it pass: the last one was used silently).
+            if (col[name] !== undefined && (CATALOG_COLUMNS as readonly string[]).includes(name)) {
+              throw new InputError(`${file}:${rec.line}: the header has ${name} twice (columns ${col[name]! + 1} and ${i + 1}).`, {
+                hint: `Keep one of them. The first line must be: ${CATALOG_COLUMNS.join(',')}`,
+              });
+            }
+            col[name] = i;
+          }
           width = rec.fields.length;
           while (width > 0 && rec.fields[width - 1]!.trim() === '') width--;
           for (const h of rec.fields.slice(0, width)) {
@@ -139,7 +158,13 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
           }
           const missing = CATALOG_COLUMNS.filter((c) => c !== 'description' && col![c] === undefined);
           if (missing.length > 0) {
-            throw new InputError(`${file}:${rec.line}: the header lacks ${missing.join(', ')}.`, {
+            // A column the user named another way ("price", "qty") is named back with the one it stands for.
+            const unread = ignoredColumns.map((c) => c.column);
+            const guesses = missing.flatMap((m) => {
+              const hit = unread.find((u) => COLUMN_ALIASES[m]?.includes(u.toLowerCase().replace(/[\s_-]/g, '')) || didYouMean(u.toLowerCase(), [m]) === m);
+              return hit ? [`"${hit}" to ${m}`] : [];
+            });
+            throw new InputError(`${file}:${rec.line}: the header lacks ${missing.join(', ')}${guesses.length ? ` (rename ${guesses.join(', ')})` : ''}.`, {
               hint: `The first line must be: ${CATALOG_COLUMNS.join(',')}`,
             });
           }
