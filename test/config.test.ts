@@ -214,3 +214,32 @@ vendors:
     expect(parseConfig('lizzy:\n  webstoreId: "00123"\n', FILE, {}).lizzy.webstoreId).toBe('00123');
   });
 });
+
+describe('YAML anchors and aliases', () => {
+  // Found by a break-it pass: "manufacturer: *v" was refused as "expected a single value,
+  // found a list or section", and a row given as "- *h" as "expected a section of keys".
+  it('an alias stands for its anchored value or row', () => {
+    const c = parseConfig(
+      `lizzy:
+  apiKey: abc-123
+  webstoreId: 12345
+vendors:
+  - &row
+    vendor: &h HONDA
+    catalog: oem
+    manufacturer: *h
+  - *row
+  - vendor: HONDA POWER
+    catalog: oem
+    manufacturer: *h
+`,
+      FILE,
+      {},
+    );
+    expect(c.vendors.map((v) => [v.vendor, v.catalog, v.manufacturer])).toEqual([
+      ['HONDA', 'oem', 'HONDA'],
+      ['HONDA', 'oem', 'HONDA'],
+      ['HONDA POWER', 'oem', 'HONDA'],
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode, type Pair } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { redact, registerSecret, urlPasswords } from '../util/redact.js';
 import { didYouMean } from '../util/suggest.js';
@@ -112,8 +112,12 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     return out;
   };
 
-  const walk = (spec: Spec, node: YamlNode | null | undefined, keyPath: string): unknown => {
-    const where = at(node);
+  const walk = (spec: Spec, given: YamlNode | null | undefined, keyPath: string): unknown => {
+    const where = at(given);
+    // An alias (*name) stands for the node its anchor (&name) marks, as YAML 1.2 says (a
+    // break-it pass found "manufacturer: *v" refused as "a list or section"). The walk follows
+    // the schema, so a chain of aliases cannot make it go deeper than the config itself.
+    const node = isAlias(given) ? (given.resolve(doc) as YamlNode | undefined) : given;
     const isNull = !node || (isScalar(node) && node.value === null);
     switch (spec.kind) {
       case 'object': {
