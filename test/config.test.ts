@@ -243,3 +243,17 @@ vendors:
     ]);
   });
 });
+
+describe('where a ${VAR:-default} value came from', () => {
+  // Found by a new-user walkthrough: config check said "env" for a value that fell back to
+  // the default written in the file.
+  it('is "env" only when the variable gave it', () => {
+    const text = 'lizzy:\n  apiKey: abc-123\n  webstoreId: 12345\ninventory:\n  clearPreviousQuantities: ${CLEAR:-false}\n';
+    const unset = parseConfig(text, FILE, {});
+    expect(unset.inventory.clearPreviousQuantities).toBe(false);
+    expect(unset.sources['inventory.clearPreviousQuantities']).toBe('file');
+    const set = parseConfig(text, FILE, { CLEAR: 'true' });
+    expect(set.inventory.clearPreviousQuantities).toBe(true);
+    expect(set.sources['inventory.clearPreviousQuantities']).toBe('env');
+  });
+});

@@ -93,9 +93,13 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
   };
   const interpolate = (raw: string, keyPath: string, node: YamlNode): string | undefined => {
     let missing: string | undefined;
+    let fromEnv = false;
     const out = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt?: string) => {
       const v = env[name];
-      if (v !== undefined && v !== '') return v;
+      if (v !== undefined && v !== '') {
+        fromEnv = true;
+        return v;
+      }
       if (dflt !== undefined) return dflt;
       missing ??= name;
       return '';
@@ -108,7 +112,9 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
       problems.push({ ...at(node), path: keyPath, message: `environment variable ${missing} is not set (the value is "${raw}")` });
       return undefined;
     }
-    if (out !== raw) sources[keyPath] = 'env';
+    // Only a value an environment variable gave is "env"; a ${VAR:-default} that fell back
+    // to its default came from the file (config check said "env" for it).
+    if (fromEnv) sources[keyPath] = 'env';
     return out;
   };
 
