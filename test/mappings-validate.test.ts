@@ -97,6 +97,17 @@ describe('mappings validate --feed FILE and --report', () => {
   });
   afterAll(async () => ctx.close());
 
+  // Found by a break-it pass: an empty file validated as a feed without items (exit 0).
+  it('an empty feed file is an input error (exit 2), not an empty feed', async () => {
+    const empty = path.join(ctx.dir, 'empty.json');
+    writeFileSync(empty, '\n');
+    const r = await ctx.run(['mappings', 'validate', '--feed', empty]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`The feed file ${empty} is empty: a saved feed is a JSON array ("[]" when Lizzy had no changes).`);
+    writeFileSync(empty, '[]');
+    expect((await ctx.run(['mappings', 'validate', '--feed', empty])).code).not.toBe(2);
+  });
+
   it('validates a feed saved by inventory fetch without calling Lizzy, and writes the CSV report', async () => {
     const feed = path.join(ctx.dir, 'saved-feed.json');
     expect((await ctx.run(['inventory', 'fetch', '--out', feed])).code).toBe(0);

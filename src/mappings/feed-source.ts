@@ -23,6 +23,12 @@ export interface FeedSource {
   items: FeedItem[];
 }
 
+function emptyFeedFile(abs: string): InputError {
+  return new InputError(`The feed file ${abs} is empty: a saved feed is a JSON array ("[]" when Lizzy had no changes).`, {
+    hint: 'Save one with: lizzy-sync inventory fetch --out FILE',
+  });
+}
+
 /** Read a saved feed: a JSON array of items, as `inventory fetch --out` writes it. */
 export function readFeedFile(file: string): FeedSource {
   const abs = path.resolve(file);
@@ -35,9 +41,12 @@ export function readFeedFile(file: string): FeedSource {
     });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // inventory fetch --out writes "[]" for an empty feed; an empty file is a save that failed,
+  // or the wrong file, not a feed without items (break-it pass: it validated as one, exit 0).
+  if (text.trim() === '') throw emptyFeedFile(abs);
   let value: unknown;
   try {
-    value = text.trim() === '' ? [] : JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw new InputError(`The feed file ${abs} is not JSON: ${(err as Error).message}`, {
       hint: 'Save one with: lizzy-sync inventory fetch --out FILE',
@@ -68,8 +77,10 @@ export function findInFeedFile(file: string, vendor: string, itemNumber: string)
   let list: unknown;
   try {
     const text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
-    list = text.trim() === '' ? [] : JSON.parse(text);
+    if (text.trim() === '') throw emptyFeedFile(abs);
+    list = JSON.parse(text);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(`Cannot read the feed file ${abs}: ${(err as Error).message}`, { hint: 'Save one with: lizzy-sync inventory fetch --out FILE' });
   }
   if (!Array.isArray(list)) throw new InputError(`The feed file ${abs} is not a JSON array of feed items.`);
