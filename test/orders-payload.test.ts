@@ -229,3 +229,20 @@ describe('bad orders are reported with their position and reason; good ones are 
     expect(() => readOrderExport({ orders: [] })).toThrow(InputError);
   });
 });
+
+describe('orders that cannot be real', () => {
+  // Found by a break-it pass: an order placed a year ahead was queued to send, and a
+  // 5,000-character order number was accepted while feed names are capped at 200.
+  it('an order placed more than a day ahead, or with an order number over 200 characters, is a bad order', () => {
+    const now = new Date('2026-12-03T18:00:00Z');
+    const base = byNumber('W100120');
+    const ahead = { ...base, orderNumber: 'AHEAD-1', placedAt: '2027-12-04T10:00:00-08:00' };
+    const soon = { ...base, orderNumber: 'SOON-1', placedAt: '2026-12-04T09:00:00-08:00' };
+    const long = { ...base, orderNumber: 'L'.repeat(5000) };
+    const { orders, bad } = readOrderExport([ahead, soon, long], now);
+    expect(orders.map((o) => o.orderNumber)).toEqual(['SOON-1']);
+    expect(bad[0]).toMatchObject({ position: 1, orderNumber: 'AHEAD-1' });
+    expect(bad[0]!.message).toContain('is more than a day in the future');
+    expect(bad[1]).toMatchObject({ position: 3, message: 'orderNumber is 5,000 characters long; at most 200' });
+  });
+});

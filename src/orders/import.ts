@@ -35,7 +35,10 @@ export interface OrderImportSummary {
 }
 
 /** Validate the parsed export; pure. */
-export function readOrderExport(parsed: unknown): { orders: OrderImport[]; bad: OrderProblem[]; warnings: OrderProblem[] } {
+/** An order placed further ahead than this is a wrong clock or a wrong export, not an order to send. */
+const FUTURE_TOLERANCE_MS = 24 * 3_600_000;
+
+export function readOrderExport(parsed: unknown, now?: Date): { orders: OrderImport[]; bad: OrderProblem[]; warnings: OrderProblem[] } {
   if (!Array.isArray(parsed)) {
     throw new InputError(`The orders file must hold a JSON array of orders, found ${parsed === null ? 'null' : typeof parsed === 'object' ? 'an object' : typeof parsed}.`, {
       hint: 'Export the orders as [ { "orderNumber": "...", "placedAt": "...", ... }, ... ].',
@@ -50,6 +53,11 @@ export function readOrderExport(parsed: unknown): { orders: OrderImport[]; bad: 
     const r = readOrder(raw);
     if (!r.order) {
       bad.push({ position, orderNumber: r.orderNumber, message: r.problems.join('; ') });
+      return;
+    }
+    // Found by a break-it pass: an order placed a year ahead was queued to send.
+    if (now && Date.parse(r.order.placedAt) > now.getTime() + FUTURE_TOLERANCE_MS) {
+      bad.push({ position, orderNumber: r.order.orderNumber, message: `placedAt ${r.order.placedAt} is more than a day in the future: the webstore's clock or the export is wrong; fix it and import again` });
       return;
     }
     const first = seen.get(r.order.orderNumber);
@@ -82,7 +90,7 @@ export async function importOrdersFile(store: Store, file: string, clock: Clock)
   } catch (err) {
     throw new InputError(`${file} is not valid JSON: ${(err as Error).message}`, { hint: 'Nothing was imported.' });
   }
-  const { orders, bad, warnings } = readOrderExport(parsed);
+  const { orders, bad, warnings } = readOrderExport(parsed, clock());
   const outcomes = orders.length > 0 ? await store.importOrders(orders, clock().toISOString()) : [];
   const summary: OrderImportSummary = {
     file,

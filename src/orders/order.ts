@@ -119,6 +119,8 @@ function readQuantity(v: unknown, where: string, problems: string[]): number {
   return n;
 }
 
+export const MAX_ORDER_NUMBER = 200;
+
 export interface ReadOrder {
   order?: OrderImport;
   /** The order number when one could be read, for messages. */
@@ -134,6 +136,8 @@ export function readOrder(raw: unknown): ReadOrder {
   const warnings: string[] = [];
   if (!isObject(raw)) return { problems: [`expected an order object, found ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`], warnings };
   const orderNumber = readText(raw, 'orderNumber', '', problems, true);
+  // Feed names are capped alike: a key this long is a broken export, not an order number.
+  if (orderNumber.length > MAX_ORDER_NUMBER) problems.push(`orderNumber is ${orderNumber.length.toLocaleString('en-US')} characters long; at most ${MAX_ORDER_NUMBER}`);
   let placedAt = '';
   if (typeof raw.placedAt !== 'string') {
     problems.push(raw.placedAt === undefined ? 'placedAt is missing' : `placedAt must be an ISO 8601 text such as "2026-11-27T17:29:29-08:00", found ${JSON.stringify(raw.placedAt)}`);
