@@ -8,6 +8,7 @@ import { STATUSES } from '../inventory/plan.js';
 import { checkOutputFile } from '../util/output-file.js';
 import { redact } from '../util/redact.js';
 import { cliClock, loadCliConfig } from './context.js';
+import { openRunLog } from './run-log.js';
 import { cliLogger, colors, fmtDuration, fmtInt, out, printJson, type GlobalOptions } from './output.js';
 
 export interface PullFlags extends GlobalOptions {
@@ -21,20 +22,36 @@ export async function inventoryPullCommand(flags: PullFlags): Promise<number> {
   const config = loadCliConfig(flags);
   const apiKey = requireApiKey(config);
   const clock = cliClock();
+  const runLog = openRunLog(config, 'inventory', { dryRun: flags.dryRun, now: clock });
   const log = await cliLogger(flags);
   const { openStore } = await import('../store/open.js');
   const { runInventoryPull, clientFor } = await import('../inventory/pull.js');
   const store = await openStore(config);
   const deadline = AbortSignal.timeout(config.runTimeoutMinutes * 60_000);
   try {
-    const summary = await runInventoryPull(config, store, clientFor(config, apiKey, deadline), {
-      clock,
-      log,
-      dryRun: flags.dryRun,
-      force: flags.force,
-      anyDay: flags.anyDay,
-      scheduled: flags.scheduled,
-      signal: deadline,
+    let summary: InventorySummary;
+    try {
+      summary = await runInventoryPull(config, store, clientFor(config, apiKey, deadline), {
+        clock,
+        log,
+        dryRun: flags.dryRun,
+        force: flags.force,
+        anyDay: flags.anyDay,
+        scheduled: flags.scheduled,
+        signal: deadline,
+      });
+    } catch (e) {
+      runLog.failed(e);
+      throw e;
+    }
+    const c = summary.counts;
+    runLog.finished({
+      status: summary.status,
+      message:
+        summary.status === 'skipped'
+          ? (summary.skippedReason ?? 'skipped')
+          : `feed ${summary.feedItems}, updated ${c.updated}, unchanged ${c.unchanged}, not found ${c.not_found}, unrecognized vendor ${c.unrecognized_vendor}, invalid ${c.invalid}, cleared ${summary.cleared}; report ${summary.reportPath}`,
+      fields: { exitCode: exitFor(summary), runId: summary.runId, counts: summary.counts, cleared: summary.cleared, reportPath: summary.reportPath },
     });
     log.stop();
     if (flags.json) printJson({ ok: true, exitCode: exitFor(summary), ...summary });

@@ -6,6 +6,7 @@ import type { OrderPushResult, OrderPushSummary } from '../orders/push.js';
 import type { OrderReportStatus } from '../orders/report.js';
 import { describeInstant } from '../orders/select.js';
 import { cliClock, loadCliConfig } from './context.js';
+import { openRunLog } from './run-log.js';
 import { cliLogger, colors, err, fmtDuration, fmtCount, fmtInt, out, printJson, reportError, type GlobalOptions } from './output.js';
 
 export async function ordersImportCommand(file: string, flags: GlobalOptions): Promise<number> {
@@ -66,6 +67,7 @@ export async function ordersPushCommand(flags: PushFlags): Promise<number> {
   // A dry run calls nothing, so it needs no key.
   const apiKey = flags.dryRun ? undefined : requireApiKey(config);
   const clock = cliClock();
+  const runLog = openRunLog(config, 'orders', { dryRun: flags.dryRun, now: clock });
   const log = await cliLogger(flags);
   const { openStore } = await import('../store/open.js');
   const { runOrderPush } = await import('../orders/push.js');
@@ -78,21 +80,36 @@ export async function ordersPushCommand(flags: PushFlags): Promise<number> {
       const g = gate(config, 'orders', clock(), await store.lastRun('orders', { status: ['success', 'needs_attention'] }));
       if (!g.due) {
         log.stop();
+        runLog.finished({ status: 'skipped', message: g.reason, fields: { exitCode: EXIT.OK } });
         if (flags.json) printJson({ ok: true, exitCode: EXIT.OK, job: 'orders', status: 'skipped', skippedReason: g.reason });
         else out(`Order push skipped: ${g.reason}.`);
         return EXIT.OK;
       }
     }
-    const result = await runOrderPush(config, store, apiKey ? clientFor(config, apiKey, deadline) : undefined, {
-      clock,
-      log,
-      dryRun: flags.dryRun,
-      showPersonal: flags.showPersonal,
-      since: flags.since,
-      signal: deadline,
-    });
+    let result: OrderPushResult;
+    try {
+      result = await runOrderPush(config, store, apiKey ? clientFor(config, apiKey, deadline) : undefined, {
+        clock,
+        log,
+        dryRun: flags.dryRun,
+        showPersonal: flags.showPersonal,
+        since: flags.since,
+        signal: deadline,
+      });
+    } catch (e) {
+      runLog.failed(e);
+      throw e;
+    }
     log.stop();
     const code = exitFor(result);
+    const sc = result.summary.counts;
+    runLog.finished({
+      status: result.summary.status,
+      message: `sent ${sc.sent}, failed ${sc.failed}, needs attention ${sc.needs_attention}, expired ${sc.expired}; ${result.summary.requests} requests${result.error ? `; ${result.error.message}` : ''}${
+        result.summary.reportPath ? `; report ${result.summary.reportPath}` : ''
+      }`,
+      fields: { exitCode: code, runId: result.summary.runId, counts: sc, requests: result.summary.requests, reportPath: result.summary.reportPath },
+    });
     if (flags.json) {
       printJson({ ok: !result.error, exitCode: code, ...result.summary });
       if (result.error) reportError(result.error, { ...flags, json: false });

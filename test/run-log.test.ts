@@ -1,0 +1,57 @@
+/**
+ * logging.file for the one-shot job commands, as cron and Task Scheduler run them: one JSON
+ * line per run with its time, outcome and counts (found by a new-user walkthrough: a cron
+ * log of summaries had no dates, and a Windows task kept no log at all).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { API_KEY, cliEnv, FIXTURES, mockNext, runCli, startMock, tempDir, writeConfig } from './helpers.js';
+
+describe('logging.file for inventory pull and orders push', () => {
+  it('appends one dated line per run: finished, skipped and failed alike; none for a dry run', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const config = writeConfig(t.dir, { baseUrl: mock.url, extra: 'logging:\n  file: ./logs/lizzy-sync.log\n' });
+    const env = { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T12:00:00Z' }) };
+    expect((await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], env)).code).toBe(0);
+    expect((await runCli(['--config', config, 'inventory', 'pull', '--dry-run'], env)).code).toBe(1);
+    expect((await runCli(['--config', config, 'inventory', 'pull'], env)).code).toBe(1);
+    expect((await runCli(['--config', config, 'inventory', 'pull', '--scheduled'], env)).code).toBe(0);
+    expect((await runCli(['--config', config, 'orders', 'push'], env)).code).toBe(0);
+    await mockNext(mock, { path: '/inventoryfeed', status: 401, body: `bad key ${API_KEY}`, times: 3 });
+    expect((await runCli(['--config', config, 'inventory', 'pull', '--force'], env)).code).toBe(3);
+    const text = readFileSync(path.join(t.dir, 'logs', 'lizzy-sync.log'), 'utf8');
+    expect(text).not.toContain(API_KEY);
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.event, l.job, l.status, l.exitCode])).toEqual([
+      ['run.finished', 'inventory', 'needs_attention', 1],
+      ['run.skip', 'inventory', 'skipped', 0],
+      ['run.finished', 'orders', 'success', 0],
+      ['run.finished', 'inventory', 'failed', 3],
+    ]);
+    for (const l of lines) {
+      expect(l.ts).toMatch(/^2026-12-03T12:0\d:\d\d\.\d{3}Z$/); // the pinned clock, ticking
+      expect(l.dealer).toBe('lizzy-sync');
+    }
+    expect(lines[0].counts).toMatchObject({ updated: 4645, invalid: 19 });
+    expect(lines[0].message).toMatch(/^inventory run needs_attention: feed 5614, updated 4645, .* report .*inventory-20261203-120000-\d{3}Z\.csv$/);
+    expect(lines[1].message).toContain('inventory run skipped: the inventory pull already succeeded today');
+    expect(lines[3]).toMatchObject({ level: 'error', error: 'LizzyError' });
+    expect(lines[3].message).toContain('inventory run failed: ');
+    await mock.close();
+    t.cleanup();
+  });
+
+  it('a logging.file that cannot be a file is a config error before the run (exit 2)', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const config = writeConfig(t.dir, { baseUrl: mock.url, extra: `logging:\n  file: ${t.dir}\n` });
+    const r = await runCli(['--config', config, 'orders', 'push'], { env: cliEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`logging.file: ${t.dir} is a folder`);
+    expect((await (await fetch(`${mock.url}/__mock/requests`)).json()) as unknown[]).toEqual([]);
+    await mock.close();
+    t.cleanup();
+  });
+});
