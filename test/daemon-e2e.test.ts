@@ -287,6 +287,27 @@ describe('the daemon process', () => {
 
   // Found by a break-it pass: the timeout killed only the shell; its children kept stderr
   // open and the job loop waited for them (a SIGTERM at 40 s was honoured at 75 s).
+  // From a new-user walkthrough: a feed that always has a few faulty items made every daily
+  // pull "needs attention", and notify.command fired every day. notify.on chooses.
+  it('notify.on: [failed] keeps a needs-attention run quiet; by default it notifies', async () => {
+    for (const [on, expected] of [
+      ['', true],
+      ['  on: [failed]\n', false],
+    ] as const) {
+      ctx?.cleanup();
+      ctx = await setup(`notify:\n  command: "cat >> notified.txt"\n${on}`);
+      const d = spawnCli(['daemon', '--config', ctx.config, '--log-format', 'json'], { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T18:00:30Z' }) });
+      await d.waitFor(/"event":"run.finished".*"job":"inventory"/);
+      // A notification is sent right after the run.finished line; give it its moment.
+      await new Promise((r) => setTimeout(r, 1500));
+      d.child.kill('SIGTERM');
+      expect(await d.exited).toBe(0);
+      const file = path.join(ctx.dir, 'notified.txt');
+      expect(existsSync(file), on).toBe(expected);
+      if (expected) expect(JSON.parse(readFileSync(file, 'utf8').trim().split('\n')[0]!)).toMatchObject({ job: 'inventory', status: 'needs_attention' });
+    }
+  });
+
   it('a notify.command that hangs is stopped whole at its timeout, and the daemon goes on', async () => {
     ctx = await setup(`notify:\n  command: "cat >/dev/null; sleep 27.25; true"\n`);
     const d = spawnCli(['daemon', '--config', ctx.config, '--log-format', 'json'], {

@@ -421,7 +421,7 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     schedule: { ...r.schedule },
     runTimeoutMinutes: r.runTimeoutMinutes,
     logging: { file: r.logging.file ? path.resolve(dir, r.logging.file) : undefined },
-    notify: { command: r.notify.command, webhookUrl: r.notify.webhookUrl },
+    notify: { command: r.notify.command, webhookUrl: r.notify.webhookUrl, on: r.notify.on },
     vendors,
     sources,
     ...(Object.keys(deferred).length > 0 && !(envKey && deferred['lizzy.apiKey']) ? { unsetVars: { ...deferred } } : {}),

@@ -1,5 +1,8 @@
 import { WEEKDAYS, type Weekday } from '../schedule/zone.js';
 
+export const NOTIFY_ON = ['failed', 'needs_attention'] as const;
+export type NotifyOn = (typeof NOTIFY_ON)[number];
+
 export type CatalogKind = 'aftermarket' | 'oem' | 'private';
 export const CATALOGS: readonly CatalogKind[] = ['aftermarket', 'oem', 'private'];
 
@@ -73,7 +76,8 @@ export interface Config {
   };
   runTimeoutMinutes: number;
   logging: { file?: string };
-  notify: { command?: string; webhookUrl?: string };
+  /** `on`: which outcomes notify (a dealer whose feed always has a few faulty items may keep only "failed"). */
+  notify: { command?: string; webhookUrl?: string; on: NotifyOn[] };
   vendors: VendorMapping[];
   /** Where each setting came from, by key path. */
   sources: Record<string, Source>;
@@ -187,7 +191,14 @@ export const configSpec: Spec = {
     runTimeoutMinutes: { spec: { kind: 'integer', min: 1, max: 1440 }, default: 30 },
     logging: { spec: { kind: 'object', fields: { file: { spec: { kind: 'string', nonEmpty: true } } } }, default: {} },
     notify: {
-      spec: { kind: 'object', fields: { command: { spec: str() }, webhookUrl: { spec: str() } } },
+      spec: {
+        kind: 'object',
+        fields: {
+          command: { spec: str() },
+          webhookUrl: { spec: str() },
+          on: { spec: { kind: 'array', of: { kind: 'string', oneOf: NOTIFY_ON } }, default: [...NOTIFY_ON] },
+        },
+      },
       default: {},
     },
     vendors: { spec: { kind: 'array', of: vendorRowSpec }, default: [] },

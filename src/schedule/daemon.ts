@@ -190,7 +190,7 @@ export class Daemon {
     const ms = this.deps.clock().getTime() - started;
     const level = outcome.status === 'failed' ? 'error' : outcome.status === 'needs_attention' || outcome.status === 'locked' ? 'warn' : 'info';
     log.event(level, 'run.finished', `${job} run ${outcome.status} in ${Math.round(ms / 100) / 10} s: ${outcome.message}`, { ...fields, status: outcome.status, durationMs: ms });
-    if ((outcome.status === 'failed' || outcome.status === 'needs_attention') && this.deps.notify) {
+    if ((outcome.status === 'failed' || outcome.status === 'needs_attention') && t.config.notify.on.includes(outcome.status) && this.deps.notify) {
       await this.deps.notify(t, job, outcome, runId).catch((err) => log.event('warn', 'notify.failed', `notification failed: ${(err as Error).message}`, fields));
     }
   }
