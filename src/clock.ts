@@ -18,3 +18,11 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   // A pinned clock still moves, so durations and timeouts behave.
   return () => new Date(Date.now() + offset);
 }
+
+/**
+ * How far ahead of this clock a recorded run may start and still count as "now". Machines
+ * sharing a PostgreSQL database never agree to the millisecond, and a run another machine
+ * just started can read a few seconds ahead of ours: without a margin, status called it a
+ * run "in the future" and the schedule gate ran a pull that had already succeeded.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;

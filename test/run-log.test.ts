@@ -17,7 +17,10 @@ describe('logging.file for inventory pull and orders push', () => {
     expect((await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], env)).code).toBe(0);
     expect((await runCli(['--config', config, 'inventory', 'pull', '--dry-run'], env)).code).toBe(1);
     expect((await runCli(['--config', config, 'inventory', 'pull'], env)).code).toBe(1);
-    expect((await runCli(['--config', config, 'inventory', 'pull', '--scheduled'], env)).code).toBe(0);
+    // Each process's pinned clock starts at the pinned instant, so a later process can read an
+    // earlier time than the run before it recorded: pin this one a minute on.
+    const later = { env: cliEnv({ LIZZY_SYNC_NOW: '2026-12-03T12:01:00Z' }) };
+    expect((await runCli(['--config', config, 'inventory', 'pull', '--scheduled'], later)).code).toBe(0);
     expect((await runCli(['--config', config, 'orders', 'push'], env)).code).toBe(0);
     await mockNext(mock, { path: '/inventoryfeed', status: 401, body: `bad key ${API_KEY}`, times: 3 });
     expect((await runCli(['--config', config, 'inventory', 'pull', '--force'], env)).code).toBe(3);

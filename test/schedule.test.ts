@@ -91,6 +91,14 @@ describe('the --scheduled gate', () => {
     expect(missed(c, 'orders', new Date('2026-12-03T18:00:00Z'), future, future)).toContain('no order push since');
   });
 
+  // Bug: a success another machine (sharing PostgreSQL) recorded a few seconds "ahead" of this
+  // clock was taken for the future, so the 05:00 retry ran a pull that had already succeeded.
+  it('a success a few seconds ahead of this clock (another machine) counts as today\'s; one past the margin does not', () => {
+    expect(at('2026-12-03T12:00:01Z', c, '2026-12-03T12:00:04Z').reason).toContain('already succeeded today');
+    expect(at('2026-12-03T12:00:01Z', c, '2026-12-03T12:04:59Z').due).toBe(false);
+    expect(at('2026-12-03T12:00:01Z', c, '2026-12-03T12:05:02Z').due).toBe(true);
+  });
+
   it('reads disabled days in Pacific time, not UTC', () => {
     const sat = config('inventory:\n  disabledDays: [saturday]\n');
     const sun = config('inventory:\n  disabledDays: [sunday]\n');

@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Job } from '../store/types.js';
 import { dstAmbiguousTimes, isHourly, nextSlot, slotsBetween } from './cron.js';
 import type { EventLog } from './events.js';
-import { firstSlotOfDay, missed, nextRun, scheduleFor, SLOT_TOLERANCE_MS } from './gate.js';
+import { firstSlotOfDay, missed, nextRun, ranBetween, scheduleFor, SLOT_TOLERANCE_MS } from './gate.js';
 import { formatInZone, zonedWeekday } from './zone.js';
 
 export interface Tenant {
@@ -156,7 +156,7 @@ export class Daemon {
     if (t.config.inventory.disabledDays.includes(day)) return `${day} is a disabled day`;
     const first = firstSlotOfDay(t.config, job, now);
     const ok = await lastSuccess(t, job);
-    if (first && ok && Date.parse(ok.startedAt) >= first.getTime()) return `already succeeded today (${formatInZone(new Date(ok.startedAt), tz)})`;
+    if (first && ok && ranBetween(ok, first, now)) return `already succeeded today (${formatInZone(new Date(ok.startedAt), tz)})`;
     if (late > SLOT_TOLERANCE_MS && !first) return 'missed slot belongs to another day';
     return undefined;
   }

@@ -3,6 +3,7 @@
  * by `--scheduled` runs from cron or the Windows Task Scheduler.
  */
 import type { Config } from '../config/schema.js';
+import { CLOCK_SKEW_MS } from '../clock.js';
 import { ConfigError } from '../errors.js';
 import type { Job, RunRecord } from '../store/types.js';
 import { CronSyntaxError, nextSlot, parseCron, previousSlot, slotsOnDay, type CronSchedule } from './cron.js';
@@ -64,12 +65,13 @@ export function gate(config: Config, job: Job, now: Date, lastSuccess: RunRecord
 /**
  * Did this run start between `from` and `now`? A run recorded after `now` (the clock was
  * set back, or a run was recorded by a machine whose clock was ahead) proves nothing about
- * today: without this, one bad clock stopped every scheduled pull until that date.
+ * today: without this, one bad clock stopped every scheduled pull until that date. A run a
+ * few seconds ahead (another machine's clock, CLOCK_SKEW_MS at most) did run now.
  */
-function ranBetween(run: RunRecord | null, from: Date, now: Date): boolean {
+export function ranBetween(run: RunRecord | null, from: Date, now: Date): boolean {
   if (!run) return false;
   const t = Date.parse(run.startedAt);
-  return t >= from.getTime() && t <= now.getTime();
+  return t >= from.getTime() && t <= now.getTime() + CLOCK_SKEW_MS;
 }
 
 /**

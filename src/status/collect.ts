@@ -1,5 +1,6 @@
 /** Gather what `status` needs from the store; the assessment itself is pure (status.ts). */
 import type { Config } from '../config/schema.js';
+import { CLOCK_SKEW_MS } from '../clock.js';
 import { LOCK_STALE_MS } from '../lock.js';
 import { orderWindow, selectOrders } from '../orders/select.js';
 import { localTimeZone } from '../schedule/zone.js';
@@ -13,12 +14,14 @@ const FINISHED = ['success', 'needs_attention'] as const;
  * A run recorded in the future (this machine's clock was ahead when it ran, or a machine
  * sharing the database has a clock ahead) proves nothing about now: it is set aside, and
  * named, instead of standing as the last run and the last success (found by a new-user
- * walkthrough: a future "success" kept status healthy and hid the failures after it).
+ * walkthrough: a future "success" kept status healthy and hid the failures after it). A run
+ * up to CLOCK_SKEW_MS ahead is a clock a little ahead, not the future: it counts.
  */
 async function jobFacts(store: Store, job: Job, now: Date): Promise<JobFacts> {
   const latest = await store.lastRun(job);
-  const notAfter = now.toISOString();
-  const inFuture = latest !== null && Date.parse(latest.startedAt) > now.getTime();
+  const horizon = now.getTime() + CLOCK_SKEW_MS;
+  const notAfter = new Date(horizon).toISOString();
+  const inFuture = latest !== null && Date.parse(latest.startedAt) > horizon;
   return {
     lastRun: inFuture ? await store.lastRun(job, { notAfter }) : latest,
     lastSuccess: await store.lastRun(job, { status: [...FINISHED], notAfter }),
