@@ -71,6 +71,18 @@ describe('part-number normalisation on the sample data', () => {
     expect(rows.filter((x) => x.vendor === 'PARTS UNLIMITED' && x.status === 'not_found')).toHaveLength(80);
   });
 
+  // explain sees one item, the pull the whole feed: it names the precedence instead of
+  // promising an update the pull will not make (found by a break-it pass).
+  it('explain of a lookalike names the precedence the pull applies', async () => {
+    const j = JSON.parse((await ctx.run(['explain', '--vendor', 'YAMAHA', '--item', 'U3K168190100', '--json'])).stdout);
+    expect(j.rows[0].product.partNumber).toBe('U3K-16819-01-00');
+    expect(j.verdict.join('\n')).toContain(
+      'if the same feed also lists "U3K-16819-01-00" under its own number, that item sets the product and this one is skipped as a different part',
+    );
+    const own = JSON.parse((await ctx.run(['explain', '--vendor', 'YAMAHA', '--item', 'U3K-16819-01-00', '--json'])).stdout);
+    expect(own.verdict.join('\n')).not.toContain('different part');
+  });
+
   it('mappings validate no longer hints at the rules, and finds no collisions', async () => {
     const j = JSON.parse((await ctx.run(['mappings', 'validate', '--json'])).stdout);
     expect(j.problems.map((p: { code: string }) => p.code)).toEqual(['near_miss', 'near_miss']);

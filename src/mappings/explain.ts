@@ -214,6 +214,12 @@ export function explainPart(input: ExplainInput): Explanation {
           : `${where}: matches product ${r.brand} ${r.product.partNumber}; it already has Lizzy's values (quantity ${r.outcome.newQty}${r.usePricing ? `, list price ${r.outcome.newPrice ?? 'none'}` : ''}), so the next pull leaves it unchanged.`,
       );
       if (inNextFeed === undefined && item) verdict.push('(Lizzy sent no LastModified date, so whether the next feed carries the part is not known.)');
+      if (r.partNumbers && r.product.partNumber !== itemNumber) {
+        // The pull's lookalike precedence: it sees the whole feed, explain sees one item.
+        verdict.push(
+          `(Found through the partNumbers rule, not by its own number: if the same feed also lists ${q(r.product.partNumber)} under its own number, that item sets the product and this one is skipped as a different part.)`,
+        );
+      }
     } else {
       verdict.push(`${where}: matches product ${r.brand} ${r.product.partNumber}; ${r.outcome.notes[0] ?? r.outcome.status}.`);
     }
