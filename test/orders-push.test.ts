@@ -5,7 +5,7 @@
  * control endpoint (/__mock/next) and the outcome read back from the mock's record of what it
  * received (/__mock/orders), the database and the report.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -200,6 +200,29 @@ afterEach(async () => {
     expect(r.json.error.hint).toContain('Nothing was sent.');
     expect(await received()).toEqual([]);
     expect(await statesOf(ELIGIBLE)).toEqual(ELIGIBLE.map(() => 'pending'));
+  });
+
+  // The other half: the folder was writable when checked but the report still fails after
+  // the sends (the disk fills, the folder goes away). The orders reached Lizzy and the
+  // database says so; the run is needs_attention (exit 1) with the reason, not "failed".
+  it('a report that fails after the orders were sent: exit 1, needs_attention with the reason, every order marked sent', async () => {
+    await setup();
+    await mockNext(env.mock, { path: '/submitorder', delayMs: 800 });
+    const p = spawnCli(['-c', env.config, 'orders', 'push', '--json'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }), cwd: env.dir });
+    for (let i = 0; i < 200 && (await statesOf(BATCHES[0]!)).some((st) => st !== 'sending'); i++) await new Promise((r) => setTimeout(r, 20));
+    // The first batch is in flight: the reports folder becomes a file.
+    renameSync(path.join(env.dir, 'reports'), path.join(env.dir, 'reports.moved'));
+    writeFileSync(path.join(env.dir, 'reports'), 'not a folder');
+    expect(await p.exited).toBe(1);
+    const j = JSON.parse(p.stdout());
+    expect(j).toMatchObject({ ok: true, exitCode: 1, status: 'needs_attention', counts: { sent: 12, failed: 0 } });
+    expect(j.reportError).toContain(path.join(env.dir, 'reports'));
+    expect(j.reportPath).toBeUndefined();
+    expect(await statesOf(ELIGIBLE)).toEqual(ELIGIBLE.map(() => 'sent'));
+    expectEachOnce(await received(), ELIGIBLE);
+    const [run] = await store.query<{ status: string; error: string }>("SELECT status, error FROM sync_runs WHERE job = 'orders' ORDER BY id DESC");
+    expect(run).toMatchObject({ status: 'needs_attention' });
+    expect(run!.error).toBe(j.reportError);
   });
 
   it('204 No Content is acceptance', async () => {
