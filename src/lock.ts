@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { LockHeld, LockLost } from './errors.js';
 import type { Logger } from './log.js';
+import { formatRecorded } from './schedule/zone.js';
 import type { Store } from './store/store.js';
 import type { HeldLock, Job, LockInfo } from './store/types.js';
 
@@ -21,8 +22,9 @@ export async function withJobLock<T>(
   clock: Clock,
   log: Logger,
   fn: (lock: HeldLock) => Promise<T>,
-  opts: { staleMs?: number; heartbeatMs?: number } = {},
+  opts: { staleMs?: number; heartbeatMs?: number; timeZone?: string } = {},
 ): Promise<T> {
+  const at = (iso: string) => formatRecorded(iso, opts.timeZone);
   const me = { owner: randomUUID(), pid: process.pid, host: hostname() };
   // A holder on this machine whose process is gone (killed, crashed) is taken over at once.
   const holder = await store.lockHolder(job);
@@ -30,14 +32,14 @@ export async function withJobLock<T>(
   const got = await store.acquireLock(job, me, clock().toISOString(), opts.staleMs ?? LOCK_STALE_MS, dead);
   if (!got.acquired) {
     const h = got.holder;
-    throw new LockHeld(`Another ${job} run holds the lock: pid ${h.pid} on ${h.host}, since ${h.acquiredAt} (last heartbeat ${h.heartbeatAt}).`, {
+    throw new LockHeld(`Another ${job} run holds the lock: pid ${h.pid} on ${h.host}, since ${at(h.acquiredAt)}, last heartbeat ${at(h.heartbeatAt)}.`, {
       hint: 'Wait for it to finish. A lock whose holder died is taken over automatically: at once on this machine, after 2 minutes without a heartbeat from another one.',
     });
   }
   if (got.tookOverFrom) {
     const h = got.tookOverFrom;
     log.warn(
-      `Took over the ${job} lock left by pid ${h.pid} on ${h.host} (last heartbeat ${h.heartbeatAt}): ${dead === h.owner ? 'that process is gone' : 'it stopped heartbeating'}; that run probably crashed or was killed. Its changes, if any, were all or nothing.`,
+      `Took over the ${job} lock left by pid ${h.pid} on ${h.host} (last heartbeat ${at(h.heartbeatAt)}): ${dead === h.owner ? 'that process is gone' : 'it stopped heartbeating'}; that run probably crashed or was killed. Its changes, if any, were all or nothing.`,
     );
   }
   // Holding the lock, any run of this job still marked "running" died without finishing.
@@ -58,7 +60,7 @@ export async function withJobLock<T>(
   }, opts.heartbeatMs ?? HEARTBEAT_MS);
   timer.unref();
   try {
-    return await fn({ job, owner: me.owner, interrupted });
+    return await fn({ job, owner: me.owner, interrupted, ...(opts.timeZone ? { timeZone: opts.timeZone } : {}) });
   } finally {
     clearInterval(timer);
     await store.releaseLock(job, me.owner).catch(() => undefined);
@@ -71,7 +73,7 @@ export async function withJobLock<T>(
  */
 export function fenceError(lock: HeldLock, holder: LockInfo | null): LockLost | undefined {
   if (holder?.owner === lock.owner) return undefined;
-  const who = holder ? `pid ${holder.pid} on ${holder.host} (holding it since ${holder.acquiredAt})` : 'nobody (the lock was released)';
+  const who = holder ? `pid ${holder.pid} on ${holder.host} (holding it since ${formatRecorded(holder.acquiredAt, lock.timeZone)})` : 'nobody (the lock was released)';
   return new LockLost(`This ${lock.job} run lost its lock before applying: it is now held by ${who}. Nothing was changed by this run.`, {
     hint: 'Its heartbeat stopped for over 2 minutes, or (PostgreSQL) its lock connection dropped, and another run took over. That run applies the feed; check the network or database if this repeats.',
   });

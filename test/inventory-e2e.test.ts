@@ -704,6 +704,8 @@ describe('inventory pull: configuration and locks', () => {
     const r = await runCli(['--config', ctx.config, 'inventory', 'pull'], { env: cliEnv() });
     expect(r.code).toBe(75);
     expect(r.stderr).toContain('Another inventory run holds the lock: pid 4242 on counter-pc');
+    // Times in the schedule's zone (as status shows them), with the recorded instant.
+    expect(r.stderr).toMatch(/since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d P[SD]T \(\d{4}-\d\d-\d\dT[\d:.]+Z\), last heartbeat \d{4}-\d\d-\d\d \d\d:\d\d:\d\d P[SD]T \(/);
     await ctx.mock.close();
     await ctx.cleanup();
   });

@@ -390,7 +390,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       throw err;
     }
   };
-  return opts.dryRun ? body() : withJobLock(store, 'inventory', clock, log, body);
+  return opts.dryRun ? body() : withJobLock(store, 'inventory', clock, log, body, { timeZone: config.schedule.timezone });
 }
 
 /** 1320 → "1,320", as the summaries write counts. */

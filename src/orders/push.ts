@@ -467,5 +467,5 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
       throw err;
     }
   };
-  return dryRun ? body() : withJobLock(store, 'orders', clock, log, body);
+  return dryRun ? body() : withJobLock(store, 'orders', clock, log, body, { timeZone: config.schedule.timezone });
 }

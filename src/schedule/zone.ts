@@ -118,13 +118,19 @@ export function pad(n: number): string {
 }
 
 /** "2026-12-03 04:00 PST" style rendering of an instant in a zone. */
-export function formatInZone(instant: Date, timeZone: string = PACIFIC): string {
+export function formatInZone(instant: Date, timeZone: string = PACIFIC, opts: { seconds?: boolean } = {}): string {
   const p = zonedParts(instant, timeZone);
   const name =
     new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
       .formatToParts(instant)
       .find((x) => x.type === 'timeZoneName')?.value ?? timeZone;
-  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)} ${name}`;
+  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}${opts.seconds ? `:${pad(p.second)}` : ''} ${name}`;
+}
+
+/** A recorded ISO instant in a zone, to the second, with the UTC instant for logs; as it is when unreadable. */
+export function formatRecorded(iso: string, timeZone: string = PACIFIC): string {
+  const t = new Date(iso);
+  return Number.isNaN(t.getTime()) ? iso : `${formatInZone(t, timeZone, { seconds: true })} (${iso})`;
 }
 
 /** The machine's own zone (TZ), for showing times in local time too. */

@@ -157,6 +157,8 @@ export interface HeldLock {
   owner: string;
   /** Earlier runs of the job found dead when the lock was taken. */
   interrupted?: InterruptedRun[];
+  /** The zone messages about the lock show times in (schedule.timezone). */
+  timeZone?: string;
 }
 
 export interface ApplyOptions {
