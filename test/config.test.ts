@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig, requireApiKey, requireWebstoreId } from '../src/config/load.js';
 import { ConfigError } from '../src/errors.js';
 
 const FILE = '/etc/lizzy/lizzy-sync.yaml';
@@ -187,11 +187,21 @@ vendors:
   it('reports wrong types, missing keys and YAML syntax with line numbers', () => {
     expect(errorOf(`${base}inventory:\n  lookbackDays: soon\n`).message).toContain(':5:17: inventory.lookbackDays: expected a whole number, found "soon"');
     expect(errorOf(`${base}inventory:\n  clearPreviousQuantities: yes\n`).message).toContain('expected true or false, found "yes"');
-    expect(errorOf('reports:\n  dir: x\n').message).toContain('lizzy: missing required key "lizzy"');
+    expect(errorOf('vendors:\n  - vendor: HONDA\n').message).toContain('vendors[0].catalog: missing required key "catalog"');
     expect(errorOf('lizzy:\n  apiKey: [a\n').message).toMatch(/lizzy-sync\.yaml:\d+:\d+: YAML syntax/);
     expect(errorOf(`${base}vendors:\n  - vendor: HONDA\n    catalog: oem\n    manufacturer: HONDA\n    usePricing: 1\n`).message).toContain(
       'vendors[0].usePricing: expected true or false, found "1"',
     );
+  });
+
+  // Found by a new-user walkthrough: importing the catalog before Lizzy support had sent the
+  // key and the Webstore ID failed on a missing lizzy: section.
+  it('a config without a lizzy: section is valid; the Lizzy settings take their defaults', () => {
+    const c = parseConfig('reports:\n  dir: x\n', FILE, {});
+    expect(c.lizzy).toMatchObject({ baseUrl: 'https://api.nizex.com', timeoutSeconds: 120, retries: 3 });
+    expect(c.lizzy.apiKey).toBeUndefined();
+    expect(() => requireApiKey(c)).toThrow(/No Lizzy API key: set lizzy.apiKey in .* or the environment variable LIZZY_API_KEY/);
+    expect(() => requireWebstoreId(c)).toThrow(/No Webstore ID: set lizzy.webstoreId/);
   });
 
   it('reports a catalog kind not in the list', () => {

@@ -725,6 +725,18 @@ describe('catalog import and export', () => {
     t.cleanup();
   });
 
+  // Found by a new-user walkthrough: the catalog could not be imported before Lizzy support
+  // had sent the API key and the Webstore ID (the config needed a lizzy: section).
+  it('a config with no lizzy: section imports the catalog; a pull then asks for the key', async () => {
+    writeFileSync(config, `${store.yaml}reports:\n  dir: ./reports\n`);
+    const imp = await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: { LIZZY_API_KEY: undefined } });
+    expect(imp.code, imp.stderr).toBe(0);
+    const pull = await runCli(['--config', config, 'inventory', 'pull'], { env: { LIZZY_API_KEY: undefined } });
+    expect(pull.code).toBe(2);
+    expect(pull.stderr).toContain('No Lizzy API key: set lizzy.apiKey in');
+    expect(pull.stderr).not.toMatch(/\n\s+at /);
+  });
+
   // The PostgreSQL store loads through COPY's text format, where backslash, tab, line
   // breaks, \N and \. mean something: text holding them must arrive exactly as it was.
   it('text with backslashes, tabs, line breaks, \\N and \\. round-trips exactly', async () => {

@@ -138,7 +138,9 @@ export const configSpec: Spec = {
           maxRetryAfterSeconds: { spec: { kind: 'integer', min: 0, max: 3600 }, default: 120 },
         },
       },
-      required: true,
+      // Optional: catalog import and export, status and mappings validate --feed need no Lizzy
+      // details; the commands that call Lizzy ask for the key and the Webstore ID themselves.
+      default: {},
     },
     database: {
       spec: {
