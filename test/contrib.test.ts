@@ -67,4 +67,18 @@ describe('shipped service files', () => {
       expect(xml).toMatch(/<Command>[^<]*node\.exe<\/Command>/);
     }
   });
+
+  // As in the crontab: the order push five minutes past the hour, so the two jobs do not
+  // start together at 04:00 and 05:00 (both on one database, both on one Lizzy).
+  it('the Task Scheduler tasks start at the same minutes as the crontab lines', () => {
+    const cronMinutes = readFileSync(path.join(ROOT, 'contrib', 'cron', 'crontab'), 'utf8')
+      .split('\n')
+      .filter((l) => /^\d/.test(l))
+      .map((l) => [l.includes('inventory pull') ? 'inventory' : 'orders', Number(l.split(' ')[0])]);
+    expect(cronMinutes).toEqual([['inventory', 0], ['orders', 5]]);
+    for (const [job, minute] of cronMinutes) {
+      const xml = readFileSync(path.join(ROOT, 'contrib', 'windows', `lizzy-sync-${job}.xml`), 'utf8');
+      expect(xml).toContain(`<StartBoundary>2026-01-01T00:${String(minute).padStart(2, '0')}:00</StartBoundary>`);
+    }
+  });
 });
