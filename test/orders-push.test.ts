@@ -225,6 +225,25 @@ afterEach(async () => {
     expect(run!.error).toBe(j.reportError);
   });
 
+  // An expired order that reached Lizzy another way (typed in at the counter) is retired by
+  // importing it again with sentAt: every later run stops listing it, and it is never sent.
+  it('an expired order imported again with sentAt is marked sent and no longer listed as expired', async () => {
+    await setup();
+    const first = await push();
+    expect(first.json.counts.expired).toBe(8);
+    const w101 = fixture.find((o) => o.orderNumber === 'W100101')!;
+    const file = path.join(env.dir, 'retire.json');
+    writeFileSync(file, JSON.stringify([{ ...w101, sentAt: '2026-11-20T10:00:00-08:00', invoiceNumber: 'COUNTER-1' }]));
+    const imp = await cli(['orders', 'import', file, '--json']);
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(JSON.parse(imp.stdout)).toMatchObject({ markedSent: 1 });
+    const again = await push();
+    expect(again.json.counts.expired).toBe(7);
+    expect(again.stderr).not.toContain('W100101');
+    expect((await db()).W100101).toMatchObject({ state: 'sent', invoice_number: 'COUNTER-1' });
+    expect(await received()).not.toContain('W100101');
+  });
+
   it('204 No Content is acceptance', async () => {
     await setup({ submitNoContent: true });
     const r = await push();
