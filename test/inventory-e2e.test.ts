@@ -60,6 +60,20 @@ describe('inventory pull on the sample data', () => {
     await ctx.cleanup();
   });
 
+  // Found by a break-it pass: with one run recorded in the future (a clock that was ahead),
+  // the gate, the daemon and the guards read it as the last success, so this morning's real
+  // success was never looked at and the 05:00 slot pulled again.
+  it('a run recorded in the future does not hide this morning\'s success: the 05:00 slot is skipped', async () => {
+    expect([0, 1]).toContain((await pull(ctx, [], { LIZZY_SYNC_NOW: '2026-12-17T12:10:00Z' })).code);
+    const first = await pull(ctx, ['--scheduled'], { LIZZY_SYNC_NOW: '2026-12-10T12:10:00Z' });
+    expect([0, 1]).toContain(first.code);
+    expect(first.stdout).not.toContain('skipped');
+    const retry = await pull(ctx, ['--scheduled'], { LIZZY_SYNC_NOW: '2026-12-10T13:10:00Z' });
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toContain('skipped: the inventory pull already succeeded today (2026-12-10 04:10 PST)');
+    expect((await runs(ctx)).map((r) => r.status)).toEqual(['needs_attention', 'needs_attention']); // a --scheduled skip is not a run
+  });
+
   it('updates quantities and mapped prices, writes the report, and exits 1 for invalid items', async () => {
     const r = await pull(ctx);
     expect(r.code, r.stderr).toBe(1);

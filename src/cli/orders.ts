@@ -76,8 +76,9 @@ export async function ordersPushCommand(flags: PushFlags): Promise<number> {
   const deadline = AbortSignal.timeout(config.runTimeoutMinutes * 60_000);
   try {
     if (flags.scheduled) {
-      const { gate } = await import('../schedule/gate.js');
-      const g = gate(config, 'orders', clock(), await store.lastRun('orders', { status: ['success', 'needs_attention'] }));
+      const { gate, lastFinishedRun } = await import('../schedule/gate.js');
+      const at = clock();
+      const g = gate(config, 'orders', at, await lastFinishedRun(store, 'orders', at));
       if (!g.due) {
         log.stop();
         runLog.finished({ status: 'skipped', message: g.reason, fields: { exitCode: EXIT.OK } });

@@ -7,7 +7,7 @@ import { abortedByDeadline, asKnownError, GuardTripped, LizzySyncError, RunTimeo
 import { LizzyClient } from '../lizzy/client.js';
 import { withJobLock } from '../lock.js';
 import type { Logger } from '../log.js';
-import { gate } from '../schedule/gate.js';
+import { gate, lastFinishedRun } from '../schedule/gate.js';
 import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
 import type { HeldLock, Product, StagedFeedItem } from '../store/types.js';
@@ -173,7 +173,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
   };
 
   if (opts.scheduled && !opts.force) {
-    const g = gate(config, 'inventory', started, await store.lastRun('inventory', { status: ['success', 'needs_attention'] }));
+    const g = gate(config, 'inventory', started, await lastFinishedRun(store, 'inventory', started));
     if (!g.due) {
       summary.status = 'skipped';
       summary.skippedReason = g.reason;
@@ -285,8 +285,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       // 3. Guard, then apply the staged plan in one transaction.
       if (config.inventory.clearPreviousQuantities && !opts.force) {
         try {
-          await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts);
-          await guardAgainstLostMappings(store, config.vendors, matchedByMapping, summary.unrecognizedVendors);
+          await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts, started);
+          await guardAgainstLostMappings(store, config.vendors, matchedByMapping, summary.unrecognizedVendors, started);
         } catch (err) {
           // A dry run protects nothing, so it shows the whole plan and says what a real run would do.
           if (!(opts.dryRun && err instanceof GuardTripped)) throw err;
@@ -414,13 +414,13 @@ function runCounts(s: InventorySummary): Record<string, unknown> {
  * With clearing on, an empty feed or one that matches far fewer products than last time
  * would zero the webstore's stock. Refuse; --force overrides.
  */
-export async function guardAgainstWipe(store: Store, feedItems: number, matched: number): Promise<void> {
+export async function guardAgainstWipe(store: Store, feedItems: number, matched: number, now: Date): Promise<void> {
   if (feedItems === 0) {
     throw new GuardTripped('The Lizzy feed is empty and clearPreviousQuantities is on: applying it would set every shelf quantity to 0. Nothing was changed.', {
       hint: 'If Lizzy really has no stock changes, run again with --force.',
     });
   }
-  const last = await store.lastRun('inventory', { status: ['success', 'needs_attention'] });
+  const last = await lastFinishedRun(store, 'inventory', now);
   const before = Number(last?.counts.matchedProducts ?? 0);
   if (before > 0 && matched < before / 2) {
     throw new GuardTripped(
@@ -449,8 +449,9 @@ export async function guardAgainstLostMappings(
   mappings: VendorMapping[],
   matchedByMapping: Record<string, number>,
   unrecognized: VendorCount[],
+  now: Date,
 ): Promise<void> {
-  const last = await store.lastRun('inventory', { status: ['success', 'needs_attention'] });
+  const last = await lastFinishedRun(store, 'inventory', now);
   const before = (last?.counts.matchedByMapping ?? {}) as Record<string, number>;
   const problems: string[] = [];
   for (const m of mappings) {

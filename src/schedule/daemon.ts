@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Job } from '../store/types.js';
 import { dstAmbiguousTimes, isHourly, nextSlot, slotsBetween } from './cron.js';
 import type { EventLog } from './events.js';
-import { firstSlotOfDay, missed, nextRun, ranBetween, scheduleFor, SLOT_TOLERANCE_MS } from './gate.js';
+import { firstSlotOfDay, lastAnyRun, lastFinishedRun, missed, nextRun, ranBetween, scheduleFor, SLOT_TOLERANCE_MS } from './gate.js';
 import { formatInZone, zonedWeekday } from './zone.js';
 
 export interface Tenant {
@@ -116,11 +116,13 @@ export class Daemon {
 
     try {
       // Catch up a slot missed while the daemon was not running.
-      const why = missed(t.config, job, clock(), await t.store.lastRun(job), await lastSuccess(t, job));
+      const at = clock();
+      const why = missed(t.config, job, at, await lastAnyRun(t.store, job, at), await lastFinishedRun(t.store, job, at));
       if (why && !stop.aborted) await this.runOnce(t, job, `catch-up: ${why}`);
 
       let next = nextSlot(s, clock(), tz);
-      const runsAt = nextRun(t.config, job, clock(), await lastSuccess(t, job));
+      const now = clock();
+      const runsAt = nextRun(t.config, job, now, await lastFinishedRun(t.store, job, now));
       log.event('info', 'schedule.next', `${job}: next run ${runsAt ? formatInZone(runsAt, tz) : 'none'} (schedule "${s.expr}" in ${tz})`, { dealer: t.name, job });
       while (!stop.aborted && next) {
         const now = clock();
@@ -155,7 +157,7 @@ export class Daemon {
     const day = zonedWeekday(now, tz);
     if (t.config.inventory.disabledDays.includes(day)) return `${day} is a disabled day`;
     const first = firstSlotOfDay(t.config, job, now);
-    const ok = await lastSuccess(t, job);
+    const ok = await lastFinishedRun(t.store, job, now);
     if (first && ok && ranBetween(ok, first, now)) return `already succeeded today (${formatInZone(new Date(ok.startedAt), tz)})`;
     if (late > SLOT_TOLERANCE_MS && !first) return 'missed slot belongs to another day';
     return undefined;
@@ -196,6 +198,3 @@ export class Daemon {
   }
 }
 
-async function lastSuccess(t: Tenant, job: Job) {
-  return t.store.lastRun(job, { status: ['success', 'needs_attention'] });
-}

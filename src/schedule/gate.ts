@@ -5,9 +5,29 @@
 import type { Config } from '../config/schema.js';
 import { CLOCK_SKEW_MS } from '../clock.js';
 import { ConfigError } from '../errors.js';
+import type { Store } from '../store/store.js';
 import type { Job, RunRecord } from '../store/types.js';
 import { CronSyntaxError, nextSlot, parseCron, previousSlot, slotsOnDay, type CronSchedule } from './cron.js';
 import { formatInZone, zonedDate, zonedWeekday } from './zone.js';
+
+/**
+ * The runs every decision reads (the schedule gate, the daemon's catch-up, the wipe guards,
+ * status): the latest that started by now, allowing CLOCK_SKEW_MS. A run recorded further
+ * in the future (a clock that was ahead) proves nothing about today; taken as the last
+ * success, it hid the real one of this morning, so the 05:00 slot and every daemon start
+ * ran the pull again (found by a break-it pass).
+ */
+export function runsUpTo(now: Date): string {
+  return new Date(now.getTime() + CLOCK_SKEW_MS).toISOString();
+}
+
+export function lastFinishedRun(store: Pick<Store, 'lastRun'>, job: Job, now: Date): Promise<RunRecord | null> {
+  return store.lastRun(job, { status: ['success', 'needs_attention'], notAfter: runsUpTo(now) });
+}
+
+export function lastAnyRun(store: Pick<Store, 'lastRun'>, job: Job, now: Date): Promise<RunRecord | null> {
+  return store.lastRun(job, { notAfter: runsUpTo(now) });
+}
 
 /** A slot counts as "now" for this long after it (an hourly crontab entry may start late). */
 export const SLOT_TOLERANCE_MS = 60 * 60_000;

@@ -1,14 +1,13 @@
 /** Gather what `status` needs from the store; the assessment itself is pure (status.ts). */
 import type { Config } from '../config/schema.js';
-import { CLOCK_SKEW_MS } from '../clock.js';
 import { LOCK_STALE_MS } from '../lock.js';
 import { orderWindow, selectOrders } from '../orders/select.js';
 import { localTimeZone } from '../schedule/zone.js';
+import { lastAnyRun, lastFinishedRun, runsUpTo } from '../schedule/gate.js';
 import type { Store } from '../store/store.js';
 import type { Job } from '../store/types.js';
 import { assessStatus, type JobFacts, type OrderFacts, type StatusReport } from './status.js';
 
-const FINISHED = ['success', 'needs_attention'] as const;
 
 /**
  * A run recorded in the future (this machine's clock was ahead when it ran, or a machine
@@ -19,12 +18,10 @@ const FINISHED = ['success', 'needs_attention'] as const;
  */
 async function jobFacts(store: Store, job: Job, now: Date): Promise<JobFacts> {
   const latest = await store.lastRun(job);
-  const horizon = now.getTime() + CLOCK_SKEW_MS;
-  const notAfter = new Date(horizon).toISOString();
-  const inFuture = latest !== null && Date.parse(latest.startedAt) > horizon;
+  const inFuture = latest !== null && Date.parse(latest.startedAt) > Date.parse(runsUpTo(now));
   return {
-    lastRun: inFuture ? await store.lastRun(job, { notAfter }) : latest,
-    lastSuccess: await store.lastRun(job, { status: [...FINISHED], notAfter }),
+    lastRun: inFuture ? await lastAnyRun(store, job, now) : latest,
+    lastSuccess: await lastFinishedRun(store, job, now),
     lock: await store.lockHolder(job),
     futureRun: inFuture ? latest : null,
   };
