@@ -1,4 +1,3 @@
-import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { makeReportsFolder } from '../report/csv.js';
 import type { Clock } from '../clock.js';
@@ -28,7 +27,7 @@ import {
   type NormalisedCandidates,
   type VendorCount,
 } from './plan.js';
-import { ClearedList, InventoryReportWriter, settleInterruptedReports } from './report.js';
+import { ClearedList, InventoryReportWriter, publishReport, settleInterruptedReports } from './report.js';
 
 /**
  * Feed items per staging insert, and per planning chunk: memory is bounded by these. A chunk
@@ -277,7 +276,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       }
       summary.unrecognizedVendors = [...unrecognized.values()].sort((a, b) => b.items - a.items || a.vendor.localeCompare(b.vendor));
       summary.matchedProducts = await stage.planSize();
-      const reports = await report.finish(summary.unrecognizedVendors);
+      const reports = await report.finish(summary.unrecognizedVendors, { publish: !!opts.dryRun });
       report = undefined;
       summary.reportPath = reports.path;
       summary.vendorsReportPath = reports.vendorsPath;
@@ -314,10 +313,16 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
           run: runId !== undefined && summary.reportPath ? { id: runId, reportPath: summary.reportPath } : undefined,
         });
         committed = true;
+        // Committed: only now do the report and the cleared list take their real names.
+        try {
+          publishReport(summary.reportPath);
+        } catch {
+          log.warn(`The report could not be renamed; it is complete at ${summary.reportPath}.partial`);
+          summary.reportPath = `${summary.reportPath}.partial`;
+        }
         summary.productsUpdated = res.updated;
         summary.cleared = res.cleared;
         summary.reindexQueued = res.reindexQueued;
-        // Committed: only now does the cleared list take its real name.
         if (cleared && !cleared.publish()) {
           log.warn(`The cleared list could not be renamed; it is complete at ${cleared.path}`);
         }
@@ -345,7 +350,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       if (summary.reportPath && !opts.dryRun && !committed) {
         const notApplied = summary.reportPath.replace(/\.csv$/, '-NOT-APPLIED.csv');
         try {
-          renameSync(summary.reportPath, notApplied);
+          publishReport(summary.reportPath, notApplied);
           summary.reportPath = notApplied;
         } catch {
           // the report keeps its name; the run record and the error say it was not applied

@@ -46,9 +46,14 @@ export class InventoryReportWriter {
     }
   }
 
-  /** Close the report; write the unrecognized-vendors summary when there are any. */
-  async finish(unrecognizedVendors: VendorCount[]): Promise<{ path: string; vendorsPath?: string }> {
-    await this.csv.close();
+  /**
+   * Close the report; write the unrecognized-vendors summary when there are any. A real run's
+   * report stays `<path>.partial` until publishReport() after the commit: a run killed
+   * between here and the commit must not leave a report of "updated 1 → 7" under a name that
+   * looks applied (found by a break-it pass). The next run settles what it left.
+   */
+  async finish(unrecognizedVendors: VendorCount[], opts: { publish: boolean }): Promise<{ path: string; vendorsPath?: string }> {
+    await this.csv.close({ publish: opts.publish });
     let vendorsPath: string | undefined;
     if (unrecognizedVendors.length > 0) {
       const v = new CsvReport(this.path.replace(/(-DRY-RUN)?\.csv$/, '-unrecognized-vendors$1.csv'), ['vendor', 'items', 'suggestion']);
@@ -72,6 +77,11 @@ export class InventoryReportWriter {
  * written synchronously; done() finishes the file before the commit (a write error rolls the
  * clearing back) and publish() names it after the commit. There is a file only when there is a row.
  */
+/** Give a report finished with `publish: false` its name (after the apply committed), or another name (not applied). */
+export function publishReport(reportFile: string, as: string = reportFile): void {
+  renameSync(`${reportFile}.partial`, as);
+}
+
 /** The cleared list's name for a run's report. */
 export const clearedListPath = (reportFile: string): string => reportFile.replace(/(-DRY-RUN)?\.csv$/, '-cleared$1.csv');
 
@@ -91,14 +101,19 @@ export function settleInterruptedReports(dir: string, runs: InterruptedRun[]): s
   }
   for (const run of runs) {
     const prefix = `inventory-${reportStamp(new Date(run.startedAt))}`;
-    const keep = run.reportPath ? `${path.basename(clearedListPath(run.reportPath))}.partial` : undefined;
+    // A run whose apply committed: its report and cleared list are complete.
+    const keep = run.reportPath ? new Map([
+      [`${path.basename(run.reportPath)}.partial`, 'report'],
+      [`${path.basename(clearedListPath(run.reportPath))}.partial`, 'cleared list'],
+    ]) : new Map<string, string>();
     for (const name of names) {
       if (!name.startsWith(prefix) || !name.endsWith('.partial')) continue;
       const file = path.join(dir, name);
       try {
-        if (name === keep) {
+        const what = keep.get(name);
+        if (what) {
           renameSync(file, file.slice(0, -'.partial'.length));
-          notes.push(`The cleared list of interrupted run #${run.id} is complete (its changes were committed): ${file.slice(0, -'.partial'.length)}`);
+          notes.push(`The ${what} of interrupted run #${run.id} is complete (its changes were committed): ${file.slice(0, -'.partial'.length)}`);
         } else {
           rmSync(file, { force: true });
           notes.push(`Removed ${file}, left by interrupted run #${run.id}${run.reportPath ? '' : ', whose changes were never committed'}`);

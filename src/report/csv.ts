@@ -190,12 +190,16 @@ export class CsvReport {
     rmSync(this.tmp, { force: true });
   }
 
-  async close(): Promise<string> {
+  /**
+   * Finish the file and give it its name; with `publish: false` it stays at `<name>.partial`
+   * (complete) until the caller renames it (an inventory report until its apply commits).
+   */
+  async close(opts: { publish?: boolean } = {}): Promise<string> {
     try {
       await this.flush();
       this.out.end();
       await this.done;
-      renameSync(this.tmp, this.file);
+      if (opts.publish !== false) renameSync(this.tmp, this.file);
     } catch (err) {
       this.out.destroy();
       rmSync(this.tmp, { force: true });
