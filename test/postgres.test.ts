@@ -30,6 +30,48 @@ async function setup(extra = '') {
 }
 
 describe.skipIf(!PG_URL)('PostgreSQL: many processes, no double work', () => {
+  // Found by a break-it pass: a connection that failed right after the COMMIT (here: the
+  // stage's closing DROP fails, through an event trigger in a database of this test's own)
+  // made the run 'failed' with "Nothing was changed", though the feed had been applied.
+  it('a database error after the apply committed: the run is what it applied, with a warning', async () => {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    const dbName = `lizzy_t_${process.pid}_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    cleanups.push(async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.end();
+    });
+    const url = new URL(PG_URL!);
+    url.pathname = `/${dbName}`;
+    const own = new pg.Client({ connectionString: url.toString() });
+    await own.connect();
+    // Only the stage's final DROP names plan_set and feed_cross together.
+    await own.query(`CREATE FUNCTION fail_close() RETURNS event_trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF (SELECT count(*) FROM pg_event_trigger_dropped_objects() WHERE object_name IN ('plan_set', 'feed_cross')) = 2 THEN
+          RAISE EXCEPTION 'injected failure after the commit';
+        END IF;
+      END $$`);
+    await own.query('CREATE EVENT TRIGGER fail_close ON sql_drop EXECUTE FUNCTION fail_close()');
+    await own.end();
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    cleanups.push(t.cleanup, () => mock.close());
+    const config = writeConfig(t.dir, { baseUrl: mock.url, databaseYaml: `database:\n  postgres: ${url.toString()}\n` });
+    const env = { env: cliEnv({ LIZZY_SYNC_NOW: NOW }) };
+    expect((await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], env)).code).toBe(0);
+    const r = await runCli(['--config', config, '--json', 'inventory', 'pull'], env);
+    expect(r.code, r.stderr).toBe(1); // needs_attention: the sample feed has invalid items
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'needs_attention', productsUpdated: 4645 });
+    expect(r.stderr).toContain('The feed was applied and committed, but dropping the temporary tables failed afterwards: injected failure after the commit');
+    const check = new pg.Client({ connectionString: url.toString() });
+    await check.connect();
+    const runs = await check.query(`SELECT status, report_path FROM lizzy.sync_runs WHERE job = 'inventory'`);
+    await check.end();
+    expect(runs.rows).toEqual([{ status: 'needs_attention', report_path: expect.stringMatching(/inventory-\d{8}-\d{6}-\d{3}Z\.csv$/) }]);
+  });
+
   it('two concurrent order pushes on one database: Lizzy receives each of 50 orders exactly once', async () => {
     const ctx = await setup();
     const orders = makeOrders(new Date(NOW), 50, { staleShare: 0, maxAgeHours: 72, firstOrderNumber: 300001 });

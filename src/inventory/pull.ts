@@ -329,17 +329,30 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       }
       summary.clearedReportPath = cleared?.path;
       cleared = undefined; // applied (or a dry run): the list stays whatever happens next
-      await stage.close();
+      // Once the apply has committed, the run is what it applied: a database that fails now
+      // (the connection dropped right after the COMMIT) cannot undo it, and calling the run
+      // failed with "nothing was changed" was wrong (found by a break-it pass).
+      const afterCommit = async (what: string, step: () => Promise<void>) => {
+        try {
+          await step();
+        } catch (err) {
+          if (!committed) throw err;
+          log.warn(`The feed was applied and committed, but ${what} failed afterwards: ${redact((err as Error).message)}`);
+        }
+      };
+      await afterCommit('dropping the temporary tables', () => stage.close());
       summary.status = summary.counts.invalid > 0 ? 'needs_attention' : 'success';
       finish();
       if (runId !== undefined) {
-        await store.finishRun(runId, {
-          finishedAt: summary.finishedAt,
-          status: summary.status,
-          counts: runCounts(summary),
-          reportPath: summary.reportPath ?? null,
-          error: null,
-        });
+        await afterCommit("recording the run's end (the next run marks it interrupted; its report names what it applied)", () =>
+          store.finishRun(runId!, {
+            finishedAt: summary.finishedAt,
+            status: summary.status,
+            counts: runCounts(summary),
+            reportPath: summary.reportPath ?? null,
+            error: null,
+          }),
+        );
       }
       return summary;
     } catch (caught) {
