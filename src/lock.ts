@@ -74,8 +74,14 @@ export async function withJobLock<T>(
 export function fenceError(lock: HeldLock, holder: LockInfo | null): LockLost | undefined {
   if (holder?.owner === lock.owner) return undefined;
   const who = holder ? `pid ${holder.pid} on ${holder.host} (holding it since ${formatRecorded(holder.acquiredAt, lock.timeZone)})` : 'nobody (the lock was released)';
+  const why = 'Its heartbeat stopped for over 2 minutes, or (PostgreSQL) its lock connection dropped, and another run took over.';
+  if (lock.job === 'orders') {
+    return new LockLost(`This orders run lost its lock: it is now held by ${who}. It claimed no more orders; those it had not sent stay pending.`, {
+      hint: `${why} That run sends them; check the network or database if this repeats.`,
+    });
+  }
   return new LockLost(`This ${lock.job} run lost its lock before applying: it is now held by ${who}. Nothing was changed by this run.`, {
-    hint: 'Its heartbeat stopped for over 2 minutes, or (PostgreSQL) its lock connection dropped, and another run took over. That run applies the feed; check the network or database if this repeats.',
+    hint: `${why} That run applies the feed; check the network or database if this repeats.`,
   });
 }
 

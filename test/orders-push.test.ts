@@ -244,6 +244,29 @@ afterEach(async () => {
     expect(await received()).not.toContain('W100101');
   });
 
+  // Found by a break-it pass: a run whose lock was taken over (PostgreSQL lock connection
+  // dropped) went on sending beside the run that had called it dead. It now checks its lock
+  // in each claim's transaction and stops (exit 75), leaving the rest to the lock's holder.
+  it('a run whose lock is taken over mid-run claims nothing more: exit 75, the rest pending, each order once', async () => {
+    await setup();
+    await mockNext(env.mock, { path: '/submitorder', delayMs: 400, times: 3 });
+    const p = spawnCli(['-c', env.config, 'orders', 'push', '--json'], { env: cliEnv({ LIZZY_SYNC_NOW: NOW }), cwd: env.dir });
+    for (let i = 0; i < 200 && (await statesOf(BATCHES[0]!)).some((st) => st !== 'sending'); i++) await new Promise((r) => setTimeout(r, 20));
+    // Another process takes the lock over (a holder whose pid is gone, so the next run may take it).
+    await store.query(`UPDATE job_locks SET owner = 'other-run', pid = 999999 WHERE job = 'orders'`);
+    expect(await p.exited).toBe(75);
+    expect(p.stderr()).toContain('This orders run lost its lock: it is now held by pid 999999');
+    expect(p.stderr()).toContain('It claimed no more orders; those it had not sent stay pending.');
+    const states = await statesOf(ELIGIBLE);
+    expect(states.every((st) => st === 'sent' || st === 'pending')).toBe(true);
+    expect(await statesOf(BATCHES[2]!)).toEqual(['pending', 'pending']);
+    const sent = ELIGIBLE.filter((_, i) => states[i] === 'sent');
+    expectEachOnce(await received(), sent);
+    const next = await push();
+    expect(next.code, next.stderr).toBe(0);
+    expectEachOnce(await received(), ELIGIBLE);
+  });
+
   it('204 No Content is acceptance', async () => {
     await setup({ submitNoContent: true });
     const r = await push();

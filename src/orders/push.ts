@@ -17,13 +17,14 @@ import { checkReportsWritable, makeReportsFolder } from '../report/csv.js';
 import type { Clock } from '../clock.js';
 import { requireWebstoreId } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { abortedByDeadline, LizzyError, LizzySyncError, RunTimeout } from '../errors.js';
+import { abortedByDeadline, LizzyError, LizzySyncError, LockLost, RunTimeout } from '../errors.js';
 import type { LizzyClient } from '../lizzy/client.js';
 import { orderStatusMeansReceived, type WireOrderStatus } from '../lizzy/wire.js';
 import { withJobLock } from '../lock.js';
 import type { Logger } from '../log.js';
 import { zonedDate } from '../schedule/zone.js';
 import type { OrderSettlement, OrderStatusRow, StoredOrder } from '../store/orders.js';
+import type { HeldLock } from '../store/types.js';
 import type { Store } from '../store/store.js';
 import { redact } from '../util/redact.js';
 import { batchPayload, maskPersonal } from './payload.js';
@@ -125,7 +126,7 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
   if (!dryRun && !client) throw new Error('runOrderPush: a Lizzy client is needed unless dryRun');
   const now = () => clock().toISOString();
 
-  const body = async (): Promise<OrderPushResult> => {
+  const body = async (lock?: HeldLock): Promise<OrderPushResult> => {
     // A reports.dir that cannot be a folder, or cannot be written, is found before any order
     // is sent: the report is the record of what reached Lizzy (found by a break-it pass).
     makeReportsFolder(path.join(config.reports.dir, 'orders.csv'));
@@ -190,7 +191,11 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
 
     /** Mark these orders "sending" (one conditional UPDATE): only what this run claims may be sent by it. */
     const claimFor = async (numbers: string[], single: boolean): Promise<StoredOrder[]> => {
-      const claimed = await store.claimOrders(numbers, { ...claim(), countAttempt: !single });
+      // With the lock's fence: a run whose lock was taken over (its PostgreSQL lock connection
+      // dropped, its heartbeat stalled) claims nothing more. The claims alone already kept the
+      // two runs from sending one order twice, but the first went on sending beside the run
+      // that had called it dead (found by a break-it pass).
+      const claimed = await store.claimOrders(numbers, { ...claim(), countAttempt: !single, ...(lock ? { fence: lock } : {}) });
       if (claimed.length < numbers.length) {
         const taken = new Set(claimed.map((o) => o.orderNumber));
         log.warn(`Another process claimed ${numbers.filter((n) => !taken.has(n)).join(', ')} first; this run does not send them.`);
@@ -376,7 +381,17 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
             continue;
           }
           const numbers = g.map((o) => o.orderNumber);
-          const claimed = ahead ? await ahead : await claimFor(numbers, false);
+          let claimed: StoredOrder[];
+          try {
+            claimed = ahead ? await ahead : await claimFor(numbers, false);
+          } catch (err) {
+            if (!(err instanceof LockLost)) throw err;
+            // Nothing of this batch was claimed: it and the rest stay pending for the run that holds the lock.
+            ahead = undefined;
+            stop = err;
+            for (const o of g) if (!rows.has(o.orderNumber)) row(o, 'pending');
+            continue;
+          }
           ahead = undefined;
           const next = groups[i + 1];
           stop = await send(numbers, i + 1, false, {

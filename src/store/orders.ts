@@ -16,6 +16,8 @@
  * UPDATE (WHERE state = 'pending'), so two processes can never send the same order.
  */
 
+import type { HeldLock } from './types.js';
+
 export type OrderState = 'pending' | 'sending' | 'sent';
 
 export interface OrderAddress {
@@ -129,7 +131,8 @@ export interface OrderStore {
    * ones this call claimed (an order another process claimed first is not returned).
    * countAttempt: add one to attempts (false for the order-by-order retry of a refused batch).
    */
-  claimOrders(orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean }): Promise<StoredOrder[]>;
+  /** With `fence`, claims nothing and throws LockLost when the run no longer holds the orders lock. */
+  claimOrders(orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean; fence?: HeldLock }): Promise<StoredOrder[]>;
 
   /**
    * End this run's claim on orders, in one transaction: sent, back to pending, or left sending

@@ -6,6 +6,8 @@
  */
 import type { PoolClient } from 'pg';
 import type { OrderAddress, OrderImport, OrderImportOutcome, OrderLine, OrderSettlement, OrderStatusRow, StoredOrder } from '../orders.js';
+import type { HeldLock } from '../types.js';
+import { checkFence } from './pg-stage.js';
 import type { PgStore } from './pg-store.js';
 
 const ADDRESS_FIELDS = ['name', 'email', 'phone', 'address1', 'address2', 'city', 'state', 'zip', 'country'] as const satisfies readonly (keyof OrderAddress)[];
@@ -157,9 +159,10 @@ export async function markPickedUp(s: PgStore, orderNumbers: string[], at: strin
   await s.pool.query(`UPDATE ${s.t('orders')} SET picked_up_at = $1 WHERE picked_up_at IS NULL AND order_number = ANY($2::text[])`, [at, orderNumbers]);
 }
 
-export async function claimOrders(s: PgStore, orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean }): Promise<StoredOrder[]> {
+export async function claimOrders(s: PgStore, orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean; fence?: HeldLock }): Promise<StoredOrder[]> {
   const O = s.t('orders');
   return s.tx(async (c) => {
+    if (claim.fence) await checkFence(s, c, claim.fence);
     const { rows } = await c.query(
       `WITH candidates AS (
          SELECT order_number FROM ${O} WHERE state = 'pending' AND order_number = ANY($1::text[]) FOR UPDATE SKIP LOCKED

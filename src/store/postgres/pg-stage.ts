@@ -5,7 +5,7 @@
 import type { PoolClient } from 'pg';
 import type { CatalogKind } from '../../config/schema.js';
 import { FEED_CROSS_SELECT, FEED_CROSS_SQL, neighboursFromTuples, SHARED_BRAND_SQL, stagedFromRow, type CrossTuple } from '../rows.js';
-import { keyString, type ApplyOptions, type ClearedSink, type FeedStage, type InventoryWriteResult, type ProductState, type SetterNeighbours, type StagedFeedItem } from '../types.js';
+import { keyString, type ApplyOptions, type ClearedSink, type FeedStage, type HeldLock, type InventoryWriteResult, type ProductState, type SetterNeighbours, type StagedFeedItem } from '../types.js';
 import { fenceError } from '../../lock.js';
 import { StoreError } from '../../errors.js';
 import { copyRows, type CopyCell } from './copy.js';
@@ -218,12 +218,7 @@ export class PgFeedStage implements FeedStage {
     try {
       // Still the job's holder? The row lock taken here keeps a takeover waiting until this
       // transaction ends, so two runs never apply at once.
-      if (w.fence) {
-        const { rows } = await this.c.query(`SELECT * FROM ${this.s.t('job_locks')} WHERE job = $1 FOR SHARE`, [w.fence.job]);
-        const r = rows[0];
-        const lost = fenceError(w.fence, r ? { job: r.job, owner: r.owner, pid: r.pid, host: r.host, acquiredAt: new Date(r.acquired_at).toISOString(), heartbeatAt: new Date(r.heartbeat_at).toISOString() } : null);
-        if (lost) throw lost;
-      }
+      if (w.fence) await checkFence(this.s, this.c, w.fence);
       if (w.run) await this.c.query(`UPDATE ${this.s.t('sync_runs')} SET report_path = $1 WHERE id = $2`, [w.run.reportPath, w.run.id]);
       // The list first, in the same transaction (PostgreSQL has no statement-level hook for
       // it), through one cursor: one plan for the whole list instead of one per page. Under
@@ -305,6 +300,17 @@ export class PgFeedStage implements FeedStage {
       this.c.release();
     }
   }
+}
+
+/**
+ * Inside a transaction: throw LockLost unless `fence` still holds its job's lock. The row
+ * lock taken keeps a takeover waiting until the transaction ends.
+ */
+export async function checkFence(s: PgStore, c: PoolClient, fence: HeldLock): Promise<void> {
+  const { rows } = await c.query(`SELECT * FROM ${s.t('job_locks')} WHERE job = $1 FOR SHARE`, [fence.job]);
+  const r = rows[0];
+  const lost = fenceError(fence, r ? { job: r.job, owner: r.owner, pid: r.pid, host: r.host, acquiredAt: new Date(r.acquired_at).toISOString(), heartbeatAt: new Date(r.heartbeat_at).toISOString() } : null);
+  if (lost) throw lost;
 }
 
 /** Apply pg_temp.plan_set / plan_keep; the caller holds the transaction. */

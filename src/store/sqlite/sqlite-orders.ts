@@ -5,6 +5,8 @@
  * claim the same order.
  */
 import type Database from 'better-sqlite3';
+import type { HeldLock } from '../types.js';
+import { checkFence } from './sqlite-stage.js';
 import type {
   OrderAddress,
   OrderImport,
@@ -207,7 +209,7 @@ export function markPickedUp(db: DB, orderNumbers: string[], at: string): void {
   }).immediate();
 }
 
-export function claimOrders(db: DB, orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean }): StoredOrder[] {
+export function claimOrders(db: DB, orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean; fence?: HeldLock }): StoredOrder[] {
   // The claim is the one write that must reach the disk before the request goes out: with the
   // connection's usual synchronous = NORMAL, a power cut could roll a committed claim back
   // after Lizzy had the orders, and the next run would send them again. A lost "sent" mark
@@ -221,9 +223,10 @@ export function claimOrders(db: DB, orderNumbers: string[], claim: { runId: numb
   }
 }
 
-function claimTransaction(db: DB, orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean }): StoredOrder[] {
+function claimTransaction(db: DB, orderNumbers: string[], claim: { runId: number; at: string; countAttempt: boolean; fence?: HeldLock }): StoredOrder[] {
   return db
     .transaction((): StoredOrder[] => {
+      if (claim.fence) checkFence(db, claim.fence);
       const claimed = new Set<string>();
       for (const part of chunks(orderNumbers)) {
         const rows = stmt(

@@ -13,6 +13,15 @@ import { keyString, type ApplyOptions, type ClearedSink, type FeedStage, type He
 type DB = Database.Database;
 type StagedTuple = [number, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
 
+/** Inside a write transaction: throw LockLost unless `fence` still holds its job's lock. */
+export function checkFence(db: DB, fence: HeldLock): void {
+  const r = db.prepare('SELECT * FROM job_locks WHERE job = ?').get(fence.job) as
+    | { job: HeldLock['job']; owner: string; pid: number; host: string; acquired_at: string; heartbeat_at: string }
+    | undefined;
+  const lost = fenceError(fence, r ? { job: r.job, owner: r.owner, pid: r.pid, host: r.host, acquiredAt: r.acquired_at, heartbeatAt: r.heartbeat_at } : null);
+  if (lost) throw lost;
+}
+
 export function createPlanTables(db: DB): void {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS plan_set (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL, price INTEGER)');
   db.exec('CREATE TEMP TABLE IF NOT EXISTS plan_keep (id INTEGER PRIMARY KEY)');
@@ -272,13 +281,7 @@ export class SqliteFeedStage implements FeedStage {
     return this.db
       .transaction(() => {
         // The write lock is ours until the commit: a takeover cannot happen in between.
-        if (w.fence) {
-          const r = this.db.prepare('SELECT * FROM job_locks WHERE job = ?').get(w.fence.job) as
-            | { job: HeldLock['job']; owner: string; pid: number; host: string; acquired_at: string; heartbeat_at: string }
-            | undefined;
-          const lost = fenceError(w.fence, r ? { job: r.job, owner: r.owner, pid: r.pid, host: r.host, acquiredAt: r.acquired_at, heartbeatAt: r.heartbeat_at } : null);
-          if (lost) throw lost;
-        }
+        if (w.fence) checkFence(this.db, w.fence);
         if (w.run) this.db.prepare('UPDATE sync_runs SET report_path = ? WHERE id = ?').run(w.run.reportPath, w.run.id);
         return applyPlanTables(this.db, w);
       })
