@@ -540,6 +540,17 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     expect((await pull(ctx, ['--force'])).code).toBe(1);
   });
 
+  // Found by a new-user walkthrough: the first-run guard caught only case, spacing and
+  // punctuation; a typo ("PARTS UNLIMTED") in a new config zeroed all of Parts Unlimited.
+  it('refuses on the first run when a mapping with a typo matches nothing and the feed sends the right spelling', async () => {
+    ctx = await setup({ vendorsYaml: DEFAULT_VENDORS.replace('- vendor: PARTS UNLIMITED', '- vendor: PARTS UNLIMTED') });
+    const before = await exportCatalog(ctx);
+    const r = await pull(ctx);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('"PARTS UNLIMTED" → aftermarket PU matches no product now; the feed sends "PARTS UNLIMITED" (1,400 items): vendor names must match exactly');
+    expect(await exportCatalog(ctx)).toEqual(before);
+  });
+
   it('refuses on the first run too when a mapping matches nothing and the feed sends a near-miss spelling', async () => {
     ctx = await setup({ vendorsYaml: DEFAULT_VENDORS.replace('- vendor: HONDA', '- vendor: Honda') });
     const before = await exportCatalog(ctx);

@@ -137,3 +137,17 @@ describe('inventory planner', () => {
     ]);
   });
 });
+
+// Found by a break-it pass: a vendor sent decomposed (NFD) and mapped composed (NFC) looked
+// identical, yet no near miss was named: only ASCII letters were compared.
+describe('near-miss vendor names', () => {
+  it('folds accents in both Unicode forms, keeps letters of every script, and still tells different names apart', async () => {
+    const { nearMiss } = await import('../src/inventory/plan.js');
+    expect(nearMiss('G\u0045\u0301ANT', ['G\u00c9ANT'])).toBe('G\u00c9ANT');
+    expect(nearMiss('géant', ['GÉANT'])).toBe('GÉANT');
+    expect(nearMiss('ЯМАХА', ['Ямаха'])).toBe('Ямаха');
+    expect(nearMiss('Tucker-Rocky', ['TUCKER ROCKY'])).toBe('TUCKER ROCKY');
+    expect(nearMiss('ЯМАХА', ['YAMAHA'])).toBeUndefined();
+    expect(nearMiss('GEANT', ['GIANT'])).toBeUndefined();
+  });
+});

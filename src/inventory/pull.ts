@@ -11,6 +11,7 @@ import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
 import type { HeldLock, Product, StagedFeedItem } from '../store/types.js';
 import { redact } from '../util/redact.js';
+import { didYouMean } from '../util/suggest.js';
 import { fromStaged, readFeedItem, toStaged, type FeedItem } from './item.js';
 import { normaliserFor } from '../mappings/normalise.js';
 import {
@@ -475,7 +476,11 @@ export async function guardAgainstLostMappings(
   for (const m of mappings) {
     const k = mappingKey(m);
     if ((matchedByMapping[k] ?? 0) > 0) continue;
-    const near = unrecognized.find((u) => u.suggestion === m.vendor);
+    // A near miss (case, spacing, punctuation) or a typo ("PARTS UNLIMTED"), as mappings
+    // validate finds them: on a first run there is no history, and a typo in a new config
+    // zeroed a whole distributor (found by a new-user walkthrough).
+    const typo = didYouMean(m.vendor, unrecognized.map((u) => u.vendor));
+    const near = unrecognized.find((u) => u.suggestion === m.vendor) ?? unrecognized.find((u) => u.vendor === typo);
     const prev = Number(before[k] ?? 0);
     if (prev === 0 && !near) continue;
     problems.push(

@@ -38,5 +38,8 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
  * Never used to match, only to suggest.
  */
 export function looseName(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]+/g, '');
+  // Accents folded (composed and decomposed forms alike) and letters of every script kept:
+  // "GÉANT" in a config typed on Windows (NFC) and in a feed sent decomposed (NFD) are one
+  // near miss (found by a break-it pass: only ASCII letters were kept, so they differed).
+  return name.normalize('NFKD').replace(/\p{M}+/gu, '').toUpperCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
