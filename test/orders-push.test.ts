@@ -527,6 +527,9 @@ afterEach(async () => {
     for (const n of ELIGIBLE) expect(rows[n]!.state).toBe('pending');
     // Picked up: these orders now stay eligible until sent, even past the 7-day window.
     for (const n of ELIGIBLE) expect(rows[n]!.picked_up_at).not.toBeNull();
+    // Not the orders' fault: no attempt counted, the reason kept (new-user walkthrough: five
+    // hourly outages made good orders "need attention").
+    for (const n of BATCHES[0]!) expect(rows[n]).toMatchObject({ attempts: 0, last_error: expect.stringMatching(/connection refused/) });
     env.config = writeOrdersConfig(env.dir, env.mock.url);
     const later = await push();
     expect(later.code).toBe(0);
@@ -553,6 +556,7 @@ afterEach(async () => {
     expect(r.code).toBe(3);
     expect(r.json.requests).toBe(1);
     expect((await statesOf(ELIGIBLE)).every((s) => s === 'pending')).toBe(true);
+    for (const n of BATCHES[0]!) expect((await db())[n]!.attempts).toBe(0);
     const next = await push();
     expect(next.code).toBe(0);
     expectEachOnce(await received(), ELIGIBLE);
@@ -569,6 +573,7 @@ afterEach(async () => {
       expect(text).not.toContain(Buffer.from(wrongKey).toString('base64'));
     }
     expect((await statesOf(ELIGIBLE)).every((s) => s === 'pending')).toBe(true);
+    for (const n of BATCHES[0]!) expect((await db())[n]).toMatchObject({ attempts: 0, last_error: expect.stringContaining('Lizzy rejected the API key') });
   });
 
   it('--dry-run shows the batches and payloads, masks personal details unless --show-personal, sends and changes nothing', async () => {

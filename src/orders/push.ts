@@ -270,7 +270,11 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
         return stopped(e, batchNo, 'unknown');
       }
       rec.outcome = 'failed';
-      await settle(claimed, 'pending', { error: msg });
+      // Lizzy unreachable, the key rejected, throttled: not the orders' fault, so not one of
+      // their maxAttempts (found by a new-user walkthrough: five hourly outages made good
+      // orders "need attention"). (A 5xx is an unknown outcome, settled by the next run's check.)
+      const notTheOrders = e.status === undefined || NOT_ABOUT_THE_ORDERS.has(e.status);
+      await settle(claimed, notTheOrders ? 'released' : 'pending', { error: msg });
       for (const o of claimed) row(o, 'failed', { error: msg });
       return stopped(e, batchNo, 'stop');
     };

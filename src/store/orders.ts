@@ -100,12 +100,13 @@ export interface OrderSettlement {
   orderNumber: string;
   /**
    * sent: Lizzy accepted it; pending: not accepted, try again later; unknown: stays "sending"
-   * for reconcile; released: claimed ahead of its request but never sent (the run stopped
-   * first): back to pending, and the claim's attempt is not counted.
+   * for reconcile; released: back to pending with the claim's attempt not counted: claimed
+   * ahead of its request but never sent (the run stopped first), or not accepted for a reason
+   * that is not about the orders (key rejected, throttled, Lizzy unreachable).
    */
   outcome: 'sent' | 'pending' | 'unknown' | 'released';
   invoiceNumber?: string;
-  /** Recorded as last_error (pending, unknown); cleared when sent. */
+  /** Recorded as last_error (pending, unknown, released when given); cleared when sent. */
   error?: string;
 }
 

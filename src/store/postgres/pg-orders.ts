@@ -196,8 +196,8 @@ export async function settleOrders(s: PgStore, settlements: OrderSettlement[], c
         );
       } else if (st.outcome === 'released') {
         r = await c.query(
-          `UPDATE ${O} SET state = 'pending', attempts = greatest(attempts - 1, 0), updated_at = $1 WHERE order_number = $2 AND state = 'sending' AND claim_run = $3`,
-          [claim.at, st.orderNumber, claim.runId],
+          `UPDATE ${O} SET state = 'pending', attempts = greatest(attempts - 1, 0), last_error = coalesce($4, last_error), updated_at = $1 WHERE order_number = $2 AND state = 'sending' AND claim_run = $3`,
+          [claim.at, st.orderNumber, claim.runId, st.error ?? null],
         );
       } else if (st.outcome === 'pending') {
         r = await c.query(`UPDATE ${O} SET state = 'pending', last_error = $1, updated_at = $2 WHERE order_number = $3 AND state = 'sending' AND claim_run = $4`, [

@@ -260,7 +260,7 @@ export function settleOrders(db: DB, settlements: OrderSettlement[], claim: { ru
   const unknown = stmt(db, `UPDATE orders SET last_error = ?, updated_at = ? WHERE order_number = ? AND state = 'sending' AND claim_run = ?`);
   const released = stmt(
     db,
-    `UPDATE orders SET state = 'pending', attempts = max(attempts - 1, 0), updated_at = ? WHERE order_number = ? AND state = 'sending' AND claim_run = ?`,
+    `UPDATE orders SET state = 'pending', attempts = max(attempts - 1, 0), last_error = coalesce(?, last_error), updated_at = ? WHERE order_number = ? AND state = 'sending' AND claim_run = ?`,
   );
   return db
     .transaction((): number => {
@@ -268,7 +268,7 @@ export function settleOrders(db: DB, settlements: OrderSettlement[], claim: { ru
       for (const s of settlements) {
         if (s.outcome === 'sent') changed += sent.run(claim.at, s.invoiceNumber ?? null, claim.at, s.orderNumber, claim.runId).changes;
         else if (s.outcome === 'pending') changed += pending.run(s.error ?? null, claim.at, s.orderNumber, claim.runId).changes;
-        else if (s.outcome === 'released') changed += released.run(claim.at, s.orderNumber, claim.runId).changes;
+        else if (s.outcome === 'released') changed += released.run(s.error ?? null, claim.at, s.orderNumber, claim.runId).changes;
         else changed += unknown.run(s.error ?? null, claim.at, s.orderNumber, claim.runId).changes;
       }
       return changed;
