@@ -329,6 +329,8 @@ describe('the daemon process', () => {
     for (const [file, message] of [
       ['./afile/daemon.log', `logging.file: cannot create its folder ${path.join(ctx.dir, 'afile')}`],
       ['./adir', `logging.file: ${path.join(ctx.dir, 'adir')} is a folder; name a file in it`],
+      // A file that cannot be appended to (root included): every line was dropped silently.
+      ['/sys/kernel/lizzy-sync.log', 'logging.file: cannot append to /sys/kernel/lizzy-sync.log: EACCES'],
     ] as const) {
       writeFileSync(ctx.config, `${readFileSync(ctx.config, 'utf8').replace(/\nlogging:[\s\S]*$/, '')}\nlogging:\n  file: ${file}\n`);
       const r = await runCli(['daemon', '--config', ctx.config], { env: cliEnv(), timeoutMs: 20_000 });
@@ -337,7 +339,7 @@ describe('the daemon process', () => {
       expect(r.stderr).not.toContain('internal error');
     }
     const check = await runCli(['--config', ctx.config, 'config', 'check', '--offline'], { env: cliEnv() });
-    expect(check.stdout).toMatch(/FAIL\s+log folder\s+logging\.file .*adir is a folder/);
+    expect(check.stdout).toMatch(/FAIL\s+log file\s+\/sys\/kernel is not writable: EACCES/);
   });
 
   it('serves several dealerships from one process', async () => {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { API_KEY, cliEnv, FIXTURES, mockNext, runCli, startMock, tempDir, writeConfig } from './helpers.js';
 
@@ -42,6 +43,23 @@ describe('logging.file for inventory pull and orders push', () => {
     expect(lines[1].message).toContain('inventory run skipped: the inventory pull already succeeded today');
     expect(lines[3]).toMatchObject({ level: 'error', error: 'LizzyError' });
     expect(lines[3].message).toContain('inventory run failed: ');
+    await mock.close();
+    t.cleanup();
+  });
+
+  it('another run holding the lock is logged as locked at warn, not as a failure', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const config = writeConfig(t.dir, { baseUrl: mock.url, extra: 'logging:\n  file: ./logs/lizzy-sync.log\n' });
+    expect((await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: cliEnv() })).code).toBe(0);
+    const db = new Database(path.join(t.dir, 'data', 'lizzy-sync.db'));
+    const now = new Date().toISOString();
+    db.prepare('INSERT INTO job_locks (job, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)').run('inventory', 'other', 4242, 'counter-pc', now, now);
+    db.close();
+    expect((await runCli(['--config', config, 'inventory', 'pull'], { env: cliEnv() })).code).toBe(75);
+    const [line] = readFileSync(path.join(t.dir, 'logs', 'lizzy-sync.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(line).toMatchObject({ level: 'warn', event: 'run.finished', status: 'locked', exitCode: 75, error: 'LockHeld' });
+    expect(line.message).toMatch(/^inventory run locked: Another inventory run holds the lock: pid 4242 on counter-pc/);
     await mock.close();
     t.cleanup();
   });

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { asKnownError, exitCodeFor, LizzySyncError } from '../errors.js';
+import { asKnownError, exitCodeFor, LizzySyncError, LockHeld } from '../errors.js';
 import type { Job } from '../store/types.js';
 import { checkLogFile, makeEventLog } from '../schedule/events.js';
 import { redact } from '../util/redact.js';
@@ -36,6 +36,13 @@ export function openRunLog(config: Config, job: Job, opts: { dryRun?: boolean; n
     },
     failed(err) {
       const e = asKnownError(err) as Error;
+      // Another run holding the job's lock is that run doing the work, not a failure: the
+      // daemon logs it as 'locked' at warn, and an alert on errors must not fire for it
+      // (found by a break-it pass and a new-user walkthrough).
+      if (e instanceof LockHeld) {
+        log.event('warn', 'run.finished', `${job} run locked: ${redact(e.message)}`, { ...base, status: 'locked', exitCode: exitCodeFor(e), error: e.name });
+        return;
+      }
       const message = redact(e instanceof LizzySyncError ? e.message : `internal error: ${e.message}`);
       log.event('error', 'run.finished', `${job} run failed: ${message}`, { ...base, status: 'failed', exitCode: exitCodeFor(e), error: e.name });
     },

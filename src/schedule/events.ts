@@ -1,4 +1,4 @@
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, openSync, statSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import path from 'node:path';
 import { redact } from '../util/redact.js';
@@ -31,6 +31,17 @@ export function checkLogFile(file: string): void {
     // does not exist yet: it is created by the first line
   }
   if (isDir) throw new ConfigError(`logging.file: ${file} is a folder; name a file in it (for example ${path.join(file, 'lizzy-sync.log')}).`);
+  // Opened for appending, as every line will be: a file another user owns (created by root
+  // in a manual run, appended to by cron as lizzy) or made immutable took every line
+  // silently (found by a break-it pass).
+  try {
+    // O_NONBLOCK: a named pipe nobody reads is refused (ENXIO) instead of hanging here.
+    closeSync(openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK));
+  } catch (err) {
+    throw new ConfigError(`logging.file: cannot append to ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      hint: 'Give the user lizzy-sync runs as write access to the file (or remove it so it is created afresh), or set logging.file elsewhere.',
+    });
+  }
 }
 
 export function makeEventLog(opts: {

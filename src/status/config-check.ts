@@ -11,6 +11,7 @@ import { LizzyClient } from '../lizzy/client.js';
 import { CronSyntaxError as UnsupportedCron, parseCron as parseSimpleCron } from '../schedule/cron.js';
 import { nextRun } from '../schedule/gate.js';
 import { formatInZone } from '../schedule/zone.js';
+import { checkLogFile } from '../schedule/events.js';
 import type { Store } from '../store/store.js';
 import { maskConnectionUrl, maskSecret, redact } from '../util/redact.js';
 import { makeDir } from '../util/make-dir.js';
@@ -153,13 +154,18 @@ export async function runConfigCheck(config: Config, opts: ConfigCheckOptions): 
   );
   if (config.logging.file) {
     const p = writable(path.dirname(config.logging.file));
-    const isDir = existsSync(config.logging.file) && statSync(config.logging.file).isDirectory();
+    let problem: string | undefined;
+    try {
+      checkLogFile(config.logging.file);
+    } catch (err) {
+      problem = (err as Error).message;
+    }
     checks.push(
       p
-        ? { name: 'log folder', status: 'fail', message: `${path.dirname(config.logging.file)} is not writable: ${p}` }
-        : isDir
-          ? { name: 'log folder', status: 'fail', message: `logging.file ${config.logging.file} is a folder; name a file in it` }
-          : { name: 'log folder', status: 'ok', message: `${path.dirname(config.logging.file)} is writable` },
+        ? { name: 'log file', status: 'fail', message: `${path.dirname(config.logging.file)} is not writable: ${p}` }
+        : problem
+          ? { name: 'log file', status: 'fail', message: problem }
+          : { name: 'log file', status: 'ok', message: `${config.logging.file} can be appended to` },
     );
   }
 
