@@ -1,5 +1,21 @@
 import { UsageError } from './errors.js';
 
+/**
+ * An ISO 8601 instant with its date, time and offset, and a real calendar date; else
+ * undefined. Date.parse took "1" (the year 2001), "2026-02-30" (March 2nd) and a time with
+ * no offset (read in the machine's zone), so a rehearsal ran and recorded runs at a time
+ * nobody meant (found by a break-it pass).
+ */
+export function isoInstant(text: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) return undefined;
+  const t = Date.parse(text.trim());
+  return Number.isNaN(t) ? undefined : t;
+}
+
 /** The clock is passed in, never read ad hoc, so that tests can pin it. */
 export type Clock = () => Date;
 
@@ -12,8 +28,8 @@ export const systemClock: Clock = () => new Date();
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   const pinned = env.LIZZY_SYNC_NOW;
   if (!pinned) return systemClock;
-  const t = Date.parse(pinned);
-  if (Number.isNaN(t)) throw new UsageError(`LIZZY_SYNC_NOW is not an ISO 8601 instant: ${pinned}`, { hint: 'For example 2026-12-03T12:00:00Z, or unset it to use the real clock.' });
+  const t = isoInstant(pinned);
+  if (t === undefined) throw new UsageError(`LIZZY_SYNC_NOW is not an ISO 8601 instant: ${pinned}`, { hint: 'For example 2026-12-03T12:00:00Z, or unset it to use the real clock.' });
   const offset = t - Date.now();
   // A pinned clock still moves, so durations and timeouts behave.
   return () => new Date(Date.now() + offset);

@@ -158,6 +158,15 @@ describe('user mistakes get a clear message, never "internal error"', () => {
     const now = await runCli(['--config', config, 'status'], { env: { LIZZY_SYNC_NOW: 'garbage' } });
     expect(now.code).toBe(2);
     expect(now.stderr).toContain('LIZZY_SYNC_NOW is not an ISO 8601 instant');
+    // Found by a break-it pass: these ran as 2001, March 2nd, and the machine's zone.
+    for (const bad of ['1', '2026-02-30T12:00:00Z', '2026-12-05T04:10:00', '2026-12-05']) {
+      const r = await runCli(['--config', config, 'status'], { env: { LIZZY_SYNC_NOW: bad } });
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain(`LIZZY_SYNC_NOW is not an ISO 8601 instant: ${bad}`);
+    }
+    for (const good of ['2026-12-05T04:10:00-08:00', '2026-12-05T12:10Z', '2026-12-05T12:10:00.123Z']) {
+      expect((await runCli(['--config', config, 'status'], { env: { LIZZY_SYNC_NOW: good } })).code, good).not.toBe(2);
+    }
     t.cleanup();
   });
 
