@@ -148,6 +148,13 @@ vendors:
     expect(errorOf('lizzy:\n  baseUrl: http://127.0.0.1:9\ndatabase:\n  postgres: postgres://u@h/d?sslmode=bogus\n').message).toContain(
       'sslmode=bogus is not one of disable, allow, prefer, require, verify-ca, verify-full, no-verify',
     );
+    // Found by a break-it pass: exit 3 "database unusable: Invalid URL" instead of a config error.
+    for (const url of ['postgres://u:PgS3cret/x@127.0.0.1:5439/db', 'postgres://u@127.0.0.1:notaport/db']) {
+      const m = errorOf(`lizzy:\n  baseUrl: http://127.0.0.1:9\ndatabase:\n  postgres: ${url}\n`).message;
+      expect(m).toContain('database.postgres: is not a valid URL: check the port, and percent-encode');
+      expect(m).not.toContain('PgS3cret');
+    }
+    expect(parseConfig('database:\n  postgres: postgres://u:PgS3cret%2Fx@127.0.0.1:5439/db\n', FILE, {}).database.postgres).toContain('%2F');
   });
 
   it('${VAR} and ${VAR:-default} work on true/false and number keys; an unset one is one problem', () => {

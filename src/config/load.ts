@@ -365,6 +365,14 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     }
     if (!/^postgres(ql)?:\/\//.test(r.database.postgres)) {
       problems.push({ ...where('database.postgres'), path: 'database.postgres', message: 'expected a URL such as postgres://user@host:5432/dbname (sslmode=require as a query parameter where needed)' });
+    } else if (!URL.canParse(r.database.postgres)) {
+      // As the driver reads it: a '/' in the password or a port that is not a number was
+      // exit 3 "database unusable: Invalid URL" (found by a break-it pass). Not echoed: it holds the password.
+      problems.push({
+        ...where('database.postgres'),
+        path: 'database.postgres',
+        message: 'is not a valid URL: check the port, and percent-encode characters URLs reserve in the user name or password (/ as %2F, @ as %40, : as %3A, # as %23, ? as %3F)',
+      });
     }
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(r.database.schema)) {
