@@ -44,6 +44,26 @@ describe('no part of the API key leaks', () => {
     expect(clip('short and clean', 200)).toBe('short and clean');
   });
 
+  // Found by a break-it pass: a server echoing the key HTML-escaped, %-encoded in lower case
+  // or form-encoded got it through.
+  it('redacts the forms a server may echo a key in: HTML-escaped, %-encoded or form-encoded, in any case', async () => {
+    const { redact } = await import('../src/util/redact.js');
+    const key = 'Sec+ret/Key=ab"c\\123 xyz\'&<>';
+    registerSecret(key);
+    const forms = [
+      key,
+      key.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+      key.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#x27;'),
+      encodeURIComponent(key),
+      encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      encodeURIComponent(key).toLowerCase(),
+      key.toUpperCase(),
+      new URLSearchParams({ k: key }).toString().slice(2),
+      JSON.stringify(key).slice(1, -1),
+    ];
+    for (const f of forms) expect(redact(`credentials [${f}] rejected`), f).toBe('credentials [***] rejected');
+  });
+
   // Bug: the key was registered for redaction only when the Lizzy client was made, so a
   // config error about lizzy.apiKey printed it.
   for (const [label, yaml] of [

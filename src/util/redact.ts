@@ -12,6 +12,14 @@ export function registerSecret(secret: string | undefined): void {
   // As a message quotes it with JSON.stringify: a key with a quote, a backslash or a tab is
   // written escaped, and the plain form no longer matches (found by a break-it pass).
   secrets.add(JSON.stringify(secret).slice(1, -1));
+  // As a server may echo it back: HTML-escaped, %-encoded in lower case, form-encoded
+  // (space as +) (found by a break-it pass; only keys with such characters differ).
+  const html = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  secrets.add(html.replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+  secrets.add(html.replace(/"/g, '&#34;').replace(/'/g, '&#x27;'));
+  secrets.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  secrets.add(new URLSearchParams({ k: secret }).toString().slice(2));
+  secrets.add(new URLSearchParams({ k: secret }).toString().slice(2).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
 }
 
 const PASSWORD_PARAMS = /([?&](?:password|sslpassword)=)[^&#]*/gi;
@@ -60,10 +68,37 @@ export function maskConnectionUrl(url: string): string {
 }
 
 export function redact(text: string): string {
+  // A server may echo the key in another case (a lower-cased error text, %2f for %2F; found
+  // by a break-it pass): every form is matched regardless of case, in one pass per form.
+  const lower = text.toLowerCase();
+  if (lower.length !== text.length) return redactExact(text); // a letter whose lower case is longer: positions would not line up
   let out = text;
+  let low = lower;
   for (const s of secrets) {
-    if (out.includes(s)) out = out.split(s).join('***');
+    const l = s.toLowerCase();
+    if (l.length !== s.length) {
+      if (out.includes(s)) {
+        out = out.split(s).join('***');
+        low = out.toLowerCase();
+      }
+      continue;
+    }
+    if (!low.includes(l)) continue;
+    let res = '';
+    let from = 0;
+    for (let i = low.indexOf(l); i !== -1; i = low.indexOf(l, i + l.length)) {
+      res += `${out.slice(from, i)}***`;
+      from = i + l.length;
+    }
+    out = res + out.slice(from);
+    low = out.toLowerCase();
   }
+  return out;
+}
+
+function redactExact(text: string): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
   return out;
 }
 
