@@ -792,6 +792,22 @@ describe('catalog import and export', () => {
     expect(pull.stderr).not.toMatch(/\n\s+at /);
   });
 
+  // Found by a new-user walkthrough: a European Excel's semicolons read as one unknown
+  // column, and the rows of commas Excel leaves after the data were bad rows (exit 1).
+  it('names a semicolon-separated file as such, and skips the rows of only commas a spreadsheet leaves', async () => {
+    const semi = path.join(t.dir, 'semi.csv');
+    writeFileSync(semi, 'catalog;distributor;manufacturer;part_number;description;list_price;shelf_qty\r\naftermarket;PU;;0101-0001;Grips;12,95;3\r\n');
+    const r = await runCli(['--config', config, 'catalog', 'import', semi], { env: cliEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${semi}:1: the columns are separated by semicolons, not commas.`);
+    expect(r.stderr).toContain('Save it as "CSV (Comma delimited)"');
+    const blanks = path.join(t.dir, 'blanks.csv');
+    writeFileSync(blanks, 'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\r\naftermarket,PU,,0101-0001,Grips,12.95,3\r\n,,,,,,\r\n , ,,,,,\r\n,,,,,,\r\n');
+    const b = await runCli(['--config', config, 'catalog', 'import', blanks, '--json'], { env: cliEnv() });
+    expect(b.code, b.stdout + b.stderr).toBe(0);
+    expect(JSON.parse(b.stdout)).toMatchObject({ rows: 1, bad: [] });
+  });
+
   // The PostgreSQL store loads through COPY's text format, where backslash, tab, line
   // breaks, \N and \. mean something: text holding them must arrive exactly as it was.
   it('text with backslashes, tabs, line breaks, \\N and \\. round-trips exactly', async () => {

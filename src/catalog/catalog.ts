@@ -137,7 +137,9 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
     try {
       // A chunk of records at a time (readCsvBatches): one await per chunk, not per row.
       for await (const recs of readCsvBatches(stream)) for (const rec of recs) {
-        if (rec.fields.length === 1 && rec.fields[0]!.trim() === '') continue;
+        // Blank lines, and rows of only commas that a spreadsheet leaves after the data
+        // (",,,,,,": found by a new-user walkthrough, where each was a bad row).
+        if (rec.fields.every((f) => f.trim() === '')) continue;
         if (!col) {
           col = {};
           for (const [i, h] of rec.fields.entries()) {
@@ -158,6 +160,14 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
           }
           const missing = CATALOG_COLUMNS.filter((c) => c !== 'description' && col![c] === undefined);
           if (missing.length > 0) {
+            // A spreadsheet set to another list separator (European Excel saves ";").
+            const sep = rec.fields.length === 1 ? [';', '\t', '|'].find((c) => rec.fields[0]!.includes(c)) : undefined;
+            if (sep) {
+              const name = sep === '\t' ? 'tabs' : sep === ';' ? 'semicolons' : `"${sep}"`;
+              throw new InputError(`${file}:${rec.line}: the columns are separated by ${name}, not commas.`, {
+                hint: `Save it as "CSV (Comma delimited)", or change the list separator to a comma. The first line must be: ${CATALOG_COLUMNS.join(',')}`,
+              });
+            }
             // A column the user named another way ("price", "qty") is named back with the one it stands for.
             const unread = ignoredColumns.map((c) => c.column);
             const guesses = missing.flatMap((m) => {
