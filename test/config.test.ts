@@ -211,6 +211,18 @@ vendors:
     expect(() => requireWebstoreId(c)).toThrow(/No Webstore ID: set lizzy.webstoreId/);
   });
 
+  // Found by a new-user walkthrough: cmd's set LIZZY_API_KEY="..." keeps the quotes, and Lizzy said only 401.
+  it('a key in quotes is refused with how to set it, without showing it', () => {
+    const c = parseConfig('lizzy:\n  webstoreId: 1\n', FILE, { LIZZY_API_KEY: '"7d3f9c2a-51e4"' });
+    expect(() => requireApiKey(c)).toThrow('The Lizzy API key in LIZZY_API_KEY starts and ends with a quote character');
+    try {
+      requireApiKey(c);
+    } catch (e) {
+      expect((e as Error).message).not.toContain('7d3f9c2a');
+    }
+    expect(requireApiKey(parseConfig('lizzy:\n  webstoreId: 1\n', FILE, { LIZZY_API_KEY: '7d3f9c2a-51e4' }))).toBe('7d3f9c2a-51e4');
+  });
+
   it('reports a catalog kind not in the list', () => {
     expect(errorOf(`${base}vendors:\n  - vendor: HONDA\n    catalog: OEM\n    manufacturer: HONDA\n`).message).toContain(
       'vendors[0].catalog: "OEM" is not one of aftermarket, oem, private; did you mean "oem"?',
@@ -272,5 +284,28 @@ describe('where a ${VAR:-default} value came from', () => {
     const set = parseConfig(text, FILE, { CLEAR: 'true' });
     expect(set.inventory.clearPreviousQuantities).toBe(true);
     expect(set.sources['inventory.clearPreviousQuantities']).toBe('env');
+  });
+});
+
+// Found by a new-user walkthrough: a config saved by Notepad as "Unicode" got a YAML error
+// about line 1 with no word about the encoding.
+describe('config file encoding', () => {
+  it('a UTF-16 config (with or without its byte-order mark) is named as such; a UTF-8 BOM is fine', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadConfig } = await import('../src/config/load.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lizzy-cfg-'));
+    const text = 'lizzy:\n  apiKey: k\n  webstoreId: 1\n';
+    const le = join(dir, 'le.yaml');
+    writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    expect(() => loadConfig(le, {})).toThrow(`${le} is saved as UTF-16 ("Unicode" in Notepad), not UTF-8.`);
+    const bare = join(dir, 'bare.yaml');
+    writeFileSync(bare, Buffer.from(text, 'utf16le'));
+    expect(() => loadConfig(bare, {})).toThrow('is saved as UTF-16');
+    const bom8 = join(dir, 'bom8.yaml');
+    writeFileSync(bom8, `\ufeff${text}`);
+    expect(loadConfig(bom8, {}).lizzy.webstoreId).toBe('1');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

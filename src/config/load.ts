@@ -28,8 +28,18 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   const abs = path.resolve(file);
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    const bytes = readFileSync(abs);
+    // Notepad's "Unicode" is UTF-16: read as UTF-8 it is a NUL between every letter, and the
+    // YAML error named line 1 with no word about why (found by a new-user walkthrough).
+    const bom16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+    if (bom16 || bytes.subarray(0, 200).includes(0)) {
+      throw new ConfigError(`${abs} is saved as UTF-16 ("Unicode" in Notepad), not UTF-8.`, {
+        hint: 'Save it again as UTF-8 (Notepad: File > Save As, Encoding: UTF-8).',
+      });
+    }
+    text = bytes.toString('utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new ConfigError(`No config file at ${abs}.`, {
@@ -466,7 +476,15 @@ export function requireApiKey(config: Config): string {
       hint: 'Lizzy technical support issues the key (one per dealership).',
     });
   }
-  return config.lizzy.apiKey;
+  // cmd's `set LIZZY_API_KEY="..."` keeps the quotes as part of the value; Lizzy then said
+  // only 401 (found by a new-user walkthrough). No key starts and ends with a quote.
+  const k = config.lizzy.apiKey;
+  if (k.length >= 2 && /^["'].*["']$/s.test(k)) {
+    throw new ConfigError(`The Lizzy API key ${config.sources['lizzy.apiKey'] === 'env' ? 'in LIZZY_API_KEY' : `in ${config.file}`} starts and ends with a quote character, which would be sent as part of it.`, {
+      hint: 'Set it without the quotes (Windows cmd: set LIZZY_API_KEY=your-key; the quotes of setx /M LIZZY_API_KEY "your-key" are not kept).',
+    });
+  }
+  return k;
 }
 
 export function requireWebstoreId(config: Config): string {
