@@ -75,3 +75,19 @@ describe('retry waits', () => {
     expect(retryWait(undefined, 10, 1000)).toBe(60_000);
   });
 });
+
+// Found by a new-user walkthrough: https:// in front of a plain-HTTP server printed OpenSSL's
+// "ssl3_get_record:wrong version number" and nothing a dealer could act on.
+describe('network errors in plain words', () => {
+  it('https:// to a plain-HTTP server names the TLS handshake and the likely fix', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const client = new LizzyClient({ baseUrl: mock.url.replace('http:', 'https:'), apiKey: API_KEY, timeoutMs: 5_000, retries: 0, maxRetryAfterMs: 1000 });
+    const err = await client.inventoryItem('HONDA', '1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LizzyError);
+    expect((err as Error).message).toMatch(/the TLS \(https\) handshake failed \((EPROTO|ERR_SSL_[A-Z_]+)\); if the server speaks plain HTTP, lizzy\.baseUrl should start with http:\/\/\.$/);
+    expect((err as Error).message).not.toContain('ssl3');
+    await mock.close();
+    t.cleanup();
+  });
+});

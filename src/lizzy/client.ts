@@ -359,6 +359,12 @@ export class LizzyClient {
     else if (code === 'ETIMEDOUT' || (err as Error).name === 'TimeoutError')
       message = `Lizzy did not answer the ${what} request within ${Math.round(this.opts.timeoutMs / 1000)} s.`;
     else if (code === 'ERR_CANCELED' || (err as Error).name === 'AbortError' || code === 'ABORT_ERR') message = `The ${what} request was cancelled.`;
+    // OpenSSL's own text ("ssl3_get_record:wrong version number") told a dealer nothing
+    // (found by a new-user walkthrough): name the usual cause.
+    else if (code === 'EPROTO' || code.startsWith('ERR_SSL_'))
+      message = `The ${what} request to ${base} failed: the TLS (https) handshake failed (${code})${base.startsWith('https:') ? '; if the server speaks plain HTTP, lizzy.baseUrl should start with http://' : ''}.`;
+    else if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/.test(code))
+      message = `The ${what} request to ${base} failed: the server's TLS certificate was not accepted (${code}).`;
     else message = `The ${what} request to ${base} failed: ${redact((err as Error).message ?? String(err))}${code ? ` (${code})` : ''}.`;
     const e = new LizzyError(message, { hint: 'Nothing was changed. Check the network and lizzy.baseUrl; the next run tries again.' });
     if (noRetry && !RETRY_CODES.has(code)) return e;
