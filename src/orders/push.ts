@@ -351,7 +351,7 @@ export async function runOrderPush(config: Config, store: Store, client: LizzyCl
       if (sel.expired.length > 0) {
         const names = sel.expired.slice(0, 10).map((o) => o.orderNumber).join(', ');
         log.warn(
-          `${sel.expired.length} order(s) were never sent and are older than the ${window.lookbackDays}-day window: ${names}${sel.expired.length > 10 ? ', ...' : ''}. Send them with --since DATE if Lizzy should still get them; one that reached Lizzy another way stops being listed once it is imported again with sentAt.`,
+          `${sel.expired.length} order(s) were never sent and are older than the ${window.lookbackDays}-day window: ${names}${sel.expired.length > 10 ? ` and ${sel.expired.length - 10} more` : ''}. Send them with --since DATE if Lizzy should still get them; one that reached Lizzy another way stops being listed once it is imported again with sentAt.`,
         );
       }
 
