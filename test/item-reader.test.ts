@@ -73,6 +73,26 @@ describe('tolerant feed reader', () => {
     expect(it.invalid).toBe('quantity is a number too large to read');
     expect(it.priceProblem).toBe('list price is a number too large to read');
   });
+  // Found by a break-it pass: a quantity out of range was "not a number", and a quantity
+  // under two keys was one of them, silently.
+  it('names an out-of-range quantity as such, and refuses two different quantities in one item', () => {
+    expect(readFeedItem(JSON.parse('{"VendorName":"HONDA","ItemNumber":"X-1","Quantity":3000000000}'), 1).invalid).toBe('quantity 3000000000 is out of range (beyond ±2,000,000,000)');
+    expect(readFeedItem(JSON.parse('{"VendorName":"HONDA","ItemNumber":"X-1","Quantity":99999999999999999999}'), 1).invalid).toBe(
+      'quantity 100000000000000000000 is out of range (beyond ±2,000,000,000)',
+    );
+    expect(readFeedItem(JSON.parse('{"VendorName":"HONDA","ItemNumber":"X-1","Quantity":"abc"}'), 1).invalid).toBe('quantity "abc" is not a number');
+    const two = readFeedItem(JSON.parse('{"VendorName":"HONDA","ItemNumber":"X-1","Quantity":7,"quantity":9}'), 1);
+    expect(two.invalid).toBe('quantity given twice with different values (Quantity 7, quantity 9)');
+    expect(readFeedItem(JSON.parse('{"VendorName":"HONDA","ItemNumber":"X-1","Quantity":7,"QtyAvail":9}'), 1).invalid).toBe(
+      'quantity given twice with different values (Quantity 7, QtyAvail 9)',
+    );
+    // The same value twice (a number and its string) is no conflict.
+    expect(readFeedItem(JSON.parse('{"VendorName":"HONDA","ItemNumber":"X-1","Quantity":7,"Stock":"7"}'), 1)).toMatchObject({ quantity: 7, notes: [] });
+    const price = readFeedItem(JSON.parse('{"VendorName":"HONDA","ItemNumber":"X-1","Quantity":1,"MSRP":"10.00","ListPrice":"12.00"}'), 1);
+    expect(price.priceCents).toBe(1200);
+    expect(price.notes).toEqual(['list price given twice with different values (MSRP "10.00", ListPrice "12.00"): "12.00" used']);
+  });
+
   // Bug: a price with fractions of a cent was rounded without a word in the report.
   it('rounds a price with fractions of a cent, and says so in the item\'s notes', () => {
     const it = readFeedItem({ VendorName: 'HONDA', ItemNumber: 'X-1', ListPrice: '12.995', Quantity: 1 }, 1);

@@ -37,7 +37,19 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
     item.invalid = `feed element is not an object (${JSON.stringify(element)?.slice(0, 40)})`;
     return item;
   }
-  const raw = pickItemFields(element as Record<string, unknown>);
+  let conflicts: Array<[string, [string, unknown][]]> | undefined;
+  const raw = pickItemFields(element as Record<string, unknown>, (field, keys) => (conflicts ??= []).push([field, keys]));
+  // Which of two quantities Lizzy meant is a guess: the item is invalid (the product keeps its
+  // quantity); for the other fields the canonical key is used and the report says so (found
+  // by a break-it pass: one was applied silently).
+  if (conflicts) {
+    for (const [field, keys] of conflicts) {
+      const label = field === 'listPrice' ? 'list price' : field === 'itemNumber' ? 'item number' : field === 'vendorName' ? 'vendor name' : field;
+      const text = `${label} given twice with different values (${keys.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')})`;
+      if (field === 'quantity') item.invalid ??= text;
+      else item.notes.push(`${text}: ${JSON.stringify(raw[field as keyof typeof raw])} used`);
+    }
+  }
 
   // Vendor: exact as sent.
   if (typeof raw.vendorName === 'string') item.vendor = raw.vendorName;
@@ -95,8 +107,13 @@ export function readFeedItem(element: unknown, position: number): FeedItem {
     if (m) n = Number(s);
     else if (typeof q === 'number' && Number.isFinite(q)) n = q;
     if (n === undefined || !Number.isFinite(n) || Math.abs(n) > 2_000_000_000) {
+      // A number that reads but is out of range is "too large", not "not a number" (found by a break-it pass).
       item.invalid ??=
-        typeof q === 'number' && !Number.isFinite(q) ? 'quantity is a number too large to read' : `quantity ${JSON.stringify(q)} is not a number`;
+        typeof q === 'number' && !Number.isFinite(q)
+          ? 'quantity is a number too large to read'
+          : n !== undefined && Number.isFinite(n)
+            ? `quantity ${s} is out of range (beyond ±2,000,000,000)`
+            : `quantity ${JSON.stringify(q)} is not a number`;
     } else {
       let qty = n;
       if (!Number.isInteger(qty)) {

@@ -65,14 +65,27 @@ for (const [field, keys] of Object.entries(ITEM_FIELD_ALIASES) as [ItemField, re
 /** A feed item with its fields found, values still as Lizzy sent them. */
 export type RawItem = Partial<Record<ItemField, unknown>>;
 
-/** Pick the known fields out of one parsed feed object, whatever the key case or alias. */
-export function pickItemFields(obj: Record<string, unknown>): RawItem {
+/**
+ * Pick the known fields out of one parsed feed object, whatever the key case or alias. A
+ * field given under two keys with different values ("Quantity": 7, "QtyAvail": 9) is passed
+ * to `conflict` with both keys: which one Lizzy meant is a guess.
+ */
+export function pickItemFields(obj: Record<string, unknown>, conflict?: (field: ItemField, keys: [string, unknown][]) => void): RawItem {
   const out: RawItem = {};
+  let from: Partial<Record<ItemField, string>> | undefined;
   for (const key in obj) {
     const field = KEY_TO_FIELD.get(key.toLowerCase());
+    if (!field) continue;
+    if (out[field] !== undefined && conflict && from?.[field] !== undefined && obj[key] !== out[field] && String(obj[key]) !== String(out[field])) {
+      conflict(field, [
+        [from[field]!, out[field]],
+        [key, obj[key]],
+      ]);
+    }
     // The canonical key wins over an alias when both are present.
-    if (field && (out[field] === undefined || ITEM_FIELD_ALIASES[field][0] === key.toLowerCase())) {
+    if (out[field] === undefined || ITEM_FIELD_ALIASES[field][0] === key.toLowerCase()) {
       out[field] = obj[key];
+      (from ??= {})[field] = key;
     }
   }
   return out;
