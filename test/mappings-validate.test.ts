@@ -378,3 +378,28 @@ describe('mappings validate: no mappings, empty catalog', () => {
     }
   });
 });
+
+// Found by a new-user walkthrough: a catalog row with distributor "pu" became a distributor
+// of its own that no mapping reads; clearing zeroed it every day without a word.
+describe('mappings validate: catalog spellings of a mapped distributor', () => {
+  it('warns about products under a case or punctuation variant of a mapped brand, with the fix', async () => {
+    const ctx = await setup({
+      feed: [{ VendorName: 'PARTS UNLIMITED', ItemNumber: '0101-0001', Quantity: 3 }],
+      vendorsYaml: `
+  - vendor: PARTS UNLIMITED
+    catalog: aftermarket
+    distributor: PU
+`,
+      catalog: ['aftermarket,PU,,0101-0001,Grips,12.95,1', 'aftermarket,pu,,0101-0002,Levers,9.95,4', 'aftermarket,P.U.,,0101-0003,Pegs,5.00,2', 'aftermarket,TR,,24-0001,Other,1.00,1'],
+    });
+    const j = JSON.parse((await ctx.run(['mappings', 'validate', '--json'])).stdout);
+    const variants = j.problems.filter((p: { code: string }) => p.code === 'brand_spelling_variant');
+    expect(variants.map((p: { message: string }) => p.message.replace(/^.*?: /, ''))).toEqual([
+      'the catalog also has 1 aftermarket product under "P.U.", which differs from "PU" only in case or punctuation: no mapping row reads it, so no pull updates it (and clearPreviousQuantities zeroes it)',
+      'the catalog also has 1 aftermarket product under "pu", which differs from "PU" only in case or punctuation: no mapping row reads it, so no pull updates it (and clearPreviousQuantities zeroes it)',
+    ]);
+    expect(variants[0].severity).toBe('warning');
+    expect(variants[0].fix).toBe('correct the distributor of those products to "PU" in the catalog CSV and import it again (catalog export lists them)');
+    await ctx.close();
+  });
+});

@@ -20,6 +20,7 @@ export type ProblemCode =
   | 'unknown_distributor'
   | 'unknown_manufacturer'
   | 'brand_in_other_catalog'
+  | 'brand_spelling_variant'
   | 'duplicate_row'
   | 'vendor_case'
   | 'vendor_spaces'
@@ -248,6 +249,31 @@ export function validateMappings(input: ValidateInput): ValidationResult {
               brand === 'CHANGE-ME' ? '' : `; or import the products of ${q(brand)} with lizzy-sync catalog import`
             }`,
       });
+    }
+  }
+
+  // Catalog products under a spelling of a mapped distributor or manufacturer that differs
+  // only in case or punctuation ("pu" beside "PU"): no row reads them, so no pull updates
+  // them and clearing zeroes them every day (found by a new-user walkthrough).
+  if (catalog.products > 0) {
+    const mapped = new Set(mappings.map((m) => `${m.catalog}\u0000${brandOfMapping(m)}`));
+    const warned = new Set<string>();
+    for (const m of mappings) {
+      const brand = brandOfMapping(m);
+      if (!brandCount.has(`${m.catalog}\u0000${brand}`)) continue;
+      for (const b of catalog.brands) {
+        const key = `${b.catalog}\u0000${b.brand}`;
+        if (b.catalog !== m.catalog || b.brand === brand || mapped.has(key) || warned.has(key) || looseName(b.brand) !== looseName(brand)) continue;
+        warned.add(key);
+        problems.push({
+          severity: 'warning',
+          code: 'brand_spelling_variant',
+          line: m.line,
+          vendor: m.vendor,
+          message: `${at(m.line)}: the catalog also has ${b.products.toLocaleString('en-US')} ${b.catalog} product${b.products === 1 ? '' : 's'} under ${q(b.brand)}, which differs from ${q(brand)} only in case or punctuation: no mapping row reads ${b.products === 1 ? 'it' : 'them'}, so no pull updates ${b.products === 1 ? 'it' : 'them'} (and clearPreviousQuantities zeroes ${b.products === 1 ? 'it' : 'them'})`,
+          fix: `correct the ${m.catalog === 'aftermarket' ? 'distributor' : 'manufacturer'} of those products to ${q(brand)} in the catalog CSV and import it again (catalog export lists them)`,
+        });
+      }
     }
   }
 
