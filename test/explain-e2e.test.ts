@@ -71,6 +71,7 @@ describe('explain on the sample data', () => {
     const j = JSON.parse((await explain('PARTS UNLIMITED', '0101-0042-X', ['--json'])).stdout);
     expect(j).toMatchObject({ exitCode: 1, applies: false, lizzy: { found: false } });
     expect(j.verdict[0]).toBe('Lizzy has no part "0101-0042-X" under vendor "PARTS UNLIMITED" (/inventoryitem found nothing), so no pull can update it from Lizzy.');
+    expect(j.verdict[1]).toContain('If Lizzy lists it under another spelling of the vendor');
   });
 
   it('--feed FILE looks the part up in a saved feed without calling Lizzy', async () => {

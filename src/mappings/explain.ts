@@ -180,7 +180,11 @@ export function explainPart(input: ExplainInput): Explanation {
     verdict.push(`Note: Lizzy's item reads vendor ${q(item.vendor ?? '')}, item number ${q(item.itemNumber ?? '')}; the pull uses Lizzy's spelling.`);
   }
   if (!input.lizzy.raw) {
-    verdict.push(`Lizzy has no part ${q(itemNumber)} under vendor ${q(vendor)} (/inventoryitem found nothing), so no pull can update it from Lizzy.`);
+    verdict.push(
+      `Lizzy has no part ${q(itemNumber)} under vendor ${q(vendor)} (/inventoryitem found nothing), so no pull can update it from Lizzy.`,
+      // The usual reason a part was cleared "not in the feed" while Lizzy has it (found by a new-user walkthrough).
+      `If Lizzy lists it under another spelling of the vendor ("Tucker Rocky" for "TUCKER ROCKY"), the pull's ...-unrecognized-vendors.csv names that spelling and lizzy-sync mappings validate shows it as a near miss; explain --vendor with that spelling shows what Lizzy has.`,
+    );
   } else if (item?.invalid) {
     verdict.push(`Lizzy's item is unusable: ${item.invalid}. The pull reports it as invalid and keeps the matched products' quantities.`);
   }
