@@ -90,6 +90,8 @@ describe('config check: failures', () => {
       const j = JSON.parse(r.stdout);
       const check = (name: string) => j.checks.find((c: { name: string }) => c.name === name);
       expect(check('lizzy')).toMatchObject({ status: 'fail', message: expect.stringContaining('Cannot reach Lizzy at http://127.0.0.1:9') });
+      // A check's hint, not a run's (new-user walkthrough: "Nothing was changed ... the next run tries again").
+      expect(check('lizzy').hint).toBe('Check the network and lizzy.baseUrl.');
       expect(check('reports folder')).toMatchObject({ status: 'fail', message: expect.stringContaining('is not writable') });
       expect(check('database')).toMatchObject({ status: 'warn', message: expect.stringContaining('(created, empty); 0 products') });
 

@@ -200,7 +200,13 @@ export async function runConfigCheck(config: Config, opts: ConfigCheckOptions): 
       checks.push({ name: 'lizzy', status: 'ok', message: `${config.lizzy.baseUrl} answered and accepted the API key` });
     } catch (err) {
       const e = err instanceof LizzySyncError ? err : undefined;
-      checks.push({ name: 'lizzy', status: 'fail', message: redact((err as Error).message), ...(e?.hint ? { hint: e.hint } : {}) });
+      // The client's hints speak of a run ("Nothing was changed ... the next run tries
+      // again"); a check changes nothing and has no next run (found by a new-user walkthrough).
+      const hint = e?.hint
+        ?.replace(/^Nothing was changed\.\s*/, '')
+        .replace(/;?\s*the next run tries again\.?$/i, '.')
+        .trim();
+      checks.push({ name: 'lizzy', status: 'fail', message: redact((err as Error).message), ...(hint && hint !== '.' ? { hint } : {}) });
     }
   }
 
