@@ -230,6 +230,28 @@ describe('status: runs recorded in the future', () => {
   // Found by a new-user walkthrough: a run recorded ahead (the clock was ahead, then set back)
   // stood as the last run and the last success, kept status healthy and hid the failures
   // recorded after it. A skipped run's reason was labelled "error".
+  // Found by a new-user walkthrough: "healthy" alone right after a pull that failed (a
+  // rejected key) read as all well. Health keeps its age rules; the first line says more.
+  it('a run that failed since the last success: still healthy by the age rules, with a warning on the first line', async () => {
+    await ctx.run(['status']);
+    const w = new Database(path.join(ctx.dir, 'data', 'lizzy-sync.db'));
+    const ins = w.prepare('INSERT INTO sync_runs (job, started_at, finished_at, status, counts, error) VALUES (?, ?, ?, ?, ?, ?)');
+    ins.run('inventory', '2026-12-03T12:00:00.000Z', '2026-12-03T12:00:05.000Z', 'success', '{}', null);
+    ins.run('inventory', '2026-12-03T13:00:00.000Z', '2026-12-03T13:00:01.000Z', 'failed', '{}', 'Lizzy rejected the API key (HTTP 401)');
+    ins.run('orders', '2026-12-03T13:00:00.000Z', '2026-12-03T13:00:01.000Z', 'success', '{}', null);
+    w.close();
+    const r = await ctx.run(['status'], { LIZZY_SYNC_NOW: '2026-12-03T13:30:00Z' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^lizzy-sync status at 2026-12-03 05:30 PST .*: healthy, with 1 warning$/m);
+    expect(r.stdout).toContain('warning: the last inventory pull (2026-12-03 05:00 PST) failed: Lizzy rejected the API key (HTTP 401)');
+    const j = JSON.parse((await ctx.run(['status', '--json'], { LIZZY_SYNC_NOW: '2026-12-03T13:30:00Z' })).stdout);
+    expect(j).toMatchObject({ healthy: true, warnings: ['the last inventory pull (2026-12-03 05:00 PST) failed: Lizzy rejected the API key (HTTP 401)'] });
+    expect(j.orders.warnings).toEqual([]);
+    const clean = new Database(path.join(ctx.dir, 'data', 'lizzy-sync.db'));
+    clean.exec('DELETE FROM sync_runs');
+    clean.close();
+  });
+
   it('a run in the future is set aside and named; health and the last run come from the runs up to now', async () => {
     // The schema first (status creates it), then: a success in the future, a skip and a failure now.
     await ctx.run(['status']);

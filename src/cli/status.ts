@@ -76,12 +76,13 @@ function jobLines(title: string, j: JobStatus, report: StatusReport, flags: Glob
     if (j.nextRuns.length === 0) lines.push(`  ${'next runs'.padEnd(13)} none`);
   }
   for (const p of j.problems) lines.push(`  ${c.red('problem:')} ${p}`);
+  for (const w of j.warnings) lines.push(`  ${c.yellow('warning:')} ${w}`);
   return lines;
 }
 
 export function printStatus(report: StatusReport, flags: GlobalOptions): void {
   const c = colors(flags);
-  out(`lizzy-sync status at ${report.nowZoned}${report.localTimeZone !== report.timeZone ? ` (local: ${formatInZone(new Date(report.now), report.localTimeZone)})` : ''}: ${report.healthy ? c.green('healthy') : c.red('UNHEALTHY')}`);
+  out(`lizzy-sync status at ${report.nowZoned}${report.localTimeZone !== report.timeZone ? ` (local: ${formatInZone(new Date(report.now), report.localTimeZone)})` : ''}: ${report.healthy ? `${c.green('healthy')}${report.warnings.length ? c.yellow(`, with ${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}`) : ''}` : c.red('UNHEALTHY')}`);
   out('');
   for (const l of jobLines('Inventory pull', report.inventory, report, flags)) out(l);
   out('');

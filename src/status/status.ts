@@ -79,6 +79,8 @@ export interface JobStatus {
   job: Job;
   healthy: boolean;
   problems: string[];
+  /** Not unhealthy by the age rules, but worth reading: a run that failed since the last success. */
+  warnings: string[];
   lastRun: RunView | null;
   lastSuccess: RunView | null;
   lock: (LockInfo & { stale: boolean }) | null;
@@ -94,6 +96,7 @@ export interface JobStatus {
 
 export interface StatusReport {
   healthy: boolean;
+  warnings: string[];
   now: string;
   nowZoned: string;
   timeZone: string;
@@ -211,6 +214,7 @@ export function assessStatus(input: StatusInput): StatusReport {
     job: 'inventory' as const,
     healthy: inv.length === 0,
     problems: inv,
+    warnings: [] as string[],
     lastRun: view(input.inventory.lastRun, now),
     lastSuccess: view(invSuccess, now),
     lock: lockView(input.inventory.lock, input),
@@ -226,6 +230,7 @@ export function assessStatus(input: StatusInput): StatusReport {
     job: 'orders' as const,
     healthy: ord.length === 0,
     problems: ord,
+    warnings: [] as string[],
     lastRun: view(input.orders.lastRun, now),
     lastSuccess: view(ordSuccess, now),
     lock: lockView(input.orders.lock, input),
@@ -238,8 +243,20 @@ export function assessStatus(input: StatusInput): StatusReport {
     orders: facts,
   };
   const problems = [...inv, ...ord];
+  // Health follows the documented age rules, but a run that failed since the last success is
+  // said on the first line: "healthy" alone, right after a rejected key, read as all well
+  // (found by a new-user walkthrough).
+  const failedSince = (j: JobFacts, label: string): string[] => {
+    const last = j.lastRun;
+    if (!last || last.status !== 'failed') return [];
+    if (j.lastSuccess && Date.parse(j.lastSuccess.startedAt) >= Date.parse(last.startedAt)) return [];
+    return [`the last ${label} (${formatInZone(new Date(last.startedAt), input.timeZone)}) failed${last.error ? `: ${last.error}` : ''}`];
+  };
+  inventory.warnings = inv.length ? [] : failedSince(input.inventory, 'inventory pull');
+  orders.warnings = ord.length ? [] : failedSince(input.orders, 'order push');
   return {
     healthy: problems.length === 0,
+    warnings: [...inventory.warnings, ...orders.warnings],
     now: now.toISOString(),
     nowZoned: formatInZone(now, input.timeZone),
     timeZone: input.timeZone,
