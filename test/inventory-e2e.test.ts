@@ -534,7 +534,7 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     writeFileSync(ctx.config, readFileSync(ctx.config, 'utf8').replace('- vendor: PARTS UNLIMITED', '- vendor: Parts Unlimited'));
     const r = await pull(ctx);
     expect(r.code, r.stdout).toBe(3);
-    expect(r.stderr).toMatch(/vendors\[0\] \(line \d+\) "Parts Unlimited" → aftermarket PU matches no product now \(it matched [\d,]+ in the last successful run\); the feed sends "PARTS UNLIMITED" \(1,400 items\): vendor names must match exactly/);
+    expect(r.stderr).toMatch(/vendors\[0\] \(line \d+\) "Parts Unlimited" → aftermarket PU matches no product now \(it matched [\d,]+ in the last successful run\); the feed sends "PARTS UNLIMITED" \(1,401 items, 1,320 of them aftermarket PU part numbers\): vendor names must match exactly/);
     expect(r.stderr).toContain('Nothing was changed');
     expect(await exportCatalog(ctx)).toEqual(before);
     expect((await pull(ctx, ['--force'])).code).toBe(1);
@@ -547,8 +547,58 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     const before = await exportCatalog(ctx);
     const r = await pull(ctx);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('"PARTS UNLIMTED" → aftermarket PU matches no product now; the feed sends "PARTS UNLIMITED" (1,400 items): vendor names must match exactly');
+    expect(r.stderr).toContain('"PARTS UNLIMTED" → aftermarket PU matches no product now; the feed sends "PARTS UNLIMITED" (1,401 items, 1,320 of them aftermarket PU part numbers): vendor names must match exactly');
     expect(await exportCatalog(ctx)).toEqual(before);
+  });
+
+  // Found by a break-it pass on the typo guard: a similar name alone refused real, different
+  // brands (SKI-DOO / SEA-DOO, KTM / KTN); a misspelt row beside a right one to the same
+  // distributor, or to another one, went through. The evidence is now the feed vendor's items
+  // being part numbers of the row's target.
+  it('refuses a misspelt row only when the similar feed vendor\'s items are part numbers of its target', async () => {
+    const catalogDir = tempDir();
+    const catalog = path.join(catalogDir.dir, 'catalog.csv');
+    writeFileSync(
+      catalog,
+      [
+        'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty',
+        'aftermarket,PU,,0101-0001,Grips,10.00,1',
+        'aftermarket,PU,,0101-0002,Levers,10.00,1',
+        'aftermarket,PU,,0101-0003,Pegs,10.00,1',
+        'aftermarket,DS,,0101-0001,Grips (DS),10.00,1',
+        'oem,,SKI-DOO,S-1,Belt,10.00,5',
+        'oem,,KTM,K-1,Filter,10.00,5',
+        '',
+      ].join('\n'),
+    );
+    const feed = [
+      ...['0101-0001', '0101-0002', '0101-0003'].map((i) => ({ VendorName: 'PARTS UNLIMITED', ItemNumber: i, Quantity: 7, ListPrice: '10.00' })),
+      { VendorName: 'LE PERA', ItemNumber: '0101-0001', Quantity: 7, ListPrice: '10.00' },
+      { VendorName: 'SEA-DOO', ItemNumber: 'SD-1', Quantity: 2, ListPrice: '10.00' },
+      { VendorName: 'KTN', ItemNumber: 'KN-1', Quantity: 2, ListPrice: '10.00' },
+    ];
+    const row = (vendor: string, catalogKind: string, brand: string) =>
+      `  - vendor: ${vendor}\n    catalog: ${catalogKind}\n    ${catalogKind === 'aftermarket' ? 'distributor' : 'manufacturer'}: ${brand}\n`;
+    // Real, different brands with similar names: no refusal; their own products are cleared.
+    ctx = await setup({ feed, catalog, vendorsYaml: `\n${row('PARTS UNLIMITED', 'aftermarket', 'PU')}${row('SKI-DOO', 'oem', 'SKI-DOO')}${row('KTM', 'oem', 'KTM')}` });
+    const ok = await pull(ctx, ['--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ status: 'success', cleared: 3 }); // S-1, K-1 and DS 0101-0001
+    await ctx.mock.close();
+    await ctx.cleanup();
+    // A misspelt row beside a right one to the same distributor: refused.
+    ctx = await setup({ feed, catalog, vendorsYaml: `\n${row('LE PERA', 'aftermarket', 'PU')}${row('PARTS UNLIMTED', 'aftermarket', 'PU')}` });
+    const a = await pull(ctx);
+    expect(a.code).toBe(3);
+    expect(a.stderr).toContain('"PARTS UNLIMTED" → aftermarket PU matches nothing: no feed item names "PARTS UNLIMTED"; the feed sends "PARTS UNLIMITED" (3 items, 3 of them aftermarket PU part numbers)');
+    await ctx.mock.close();
+    await ctx.cleanup();
+    // A misspelt second row of a mapped vendor to another distributor that carries its numbers: refused.
+    ctx = await setup({ feed, catalog, vendorsYaml: `\n${row('PARTS UNLIMITED', 'aftermarket', 'PU')}${row('PARTS UNLIMTED', 'aftermarket', 'DS')}` });
+    const b = await pull(ctx);
+    expect(b.code).toBe(3);
+    expect(b.stderr).toContain('"PARTS UNLIMTED" → aftermarket DS matches no product now; the feed sends "PARTS UNLIMITED" (3 items, 1 of them aftermarket DS part numbers)');
+    catalogDir.cleanup();
   });
 
   it('refuses on the first run too when a mapping matches nothing and the feed sends a near-miss spelling', async () => {

@@ -9,9 +9,9 @@ import type { Logger } from '../log.js';
 import { gate, lastFinishedRun } from '../schedule/gate.js';
 import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
-import type { HeldLock, Product, StagedFeedItem } from '../store/types.js';
+import type { FeedStage, HeldLock, Product, StagedFeedItem } from '../store/types.js';
 import { redact } from '../util/redact.js';
-import { didYouMean } from '../util/suggest.js';
+import { levenshtein, looseName } from '../util/suggest.js';
 import { fromStaged, readFeedItem, toStaged, type FeedItem } from './item.js';
 import { normaliserFor } from '../mappings/normalise.js';
 import {
@@ -242,6 +242,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       const unrecognized = new Map<string, VendorCount>();
       const matchedByMapping: Record<string, number> = Object.fromEntries(config.vendors.map((m) => [mappingKey(m), 0]));
       summary.matchedByMapping = matchedByMapping;
+      /** Mapping rows whose vendor has items in the feed (matched or not). */
+      const mappedPresent = new Set<number>();
       for await (const chunk of stage.winners(PLAN_CHUNK)) {
         const items = chunk.map(fromStaged);
         // Exact matches come from one join per chunk; rows with partNumbers rules look up their own way.
@@ -265,6 +267,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
         }
         for (const r of plan.rows) {
           if (r.mapping === undefined) continue;
+          mappedPresent.add(r.mapping);
           const k = mappingKey(config.vendors[r.mapping]!);
           if (r.productId !== undefined) matchedByMapping[k] = (matchedByMapping[k] ?? 0) + 1;
         }
@@ -286,7 +289,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       if (config.inventory.clearPreviousQuantities && !opts.force) {
         try {
           await guardAgainstWipe(store, summary.feedItems, summary.matchedProducts, started);
-          await guardAgainstLostMappings(store, config.vendors, matchedByMapping, summary.unrecognizedVendors, started);
+          await guardAgainstLostMappings(store, stage, config.vendors, matchedByMapping, feedVendors(summary.unrecognizedVendors, config.vendors, mappedPresent), started);
         } catch (err) {
           // A dry run protects nothing, so it shows the whole plan and says what a real run would do.
           if (!(opts.dryRun && err instanceof GuardTripped)) throw err;
@@ -412,6 +415,23 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
   return opts.dryRun ? body() : withJobLock(store, 'inventory', clock, log, body, { timeZone: config.schedule.timezone });
 }
 
+/** The vendor names the feed sends: the unrecognized ones and the mapped ones with items. */
+function feedVendors(unrecognized: VendorCount[], mappings: VendorMapping[], present: Set<number>): Map<string, number> {
+  const out = new Map(unrecognized.map((u) => [u.vendor, u.items]));
+  for (const m of mappings) if (present.has(m.index)) out.set(m.vendor, out.get(m.vendor) ?? 0);
+  return out;
+}
+
+/** Names a person could have meant by `name`: a near miss (case, spacing, punctuation, accents) or a typo. */
+function similarNames(name: string, candidates: Iterable<string>): string[] {
+  const loose = looseName(name);
+  const lower = name.toLowerCase();
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  return [...candidates].filter((c) => c !== name && ((loose !== '' && looseName(c) === loose) || levenshtein(lower, c.toLowerCase()) <= limit));
+}
+
+const items = (x: number): string => `${n(x)} item${x === 1 ? '' : 's'}`;
+
 /** 1320 → "1,320", as the summaries write counts. */
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -460,33 +480,51 @@ export function mappingKey(m: VendorMapping): string {
 /**
  * With clearing on, a mapping row that suddenly matches nothing would zero that whole
  * distributor's or manufacturer's stock: typically a vendor name edited into the wrong case,
- * or renamed in Lizzy. Refuse when a row matched products in the last successful run and
- * matches none now, or matches none while the feed sends a near-miss spelling of its name.
+ * misspelt in a new config, or renamed in Lizzy. Refuse when
+ * - a row's target matched products in the last successful run and matches none now; or
+ * - no feed item names a row's vendor, while the feed sends a near-miss or misspelt name
+ *   ("Parts Unlimited", "PARTS UNLIMTED") whose items are part numbers of that row's target:
+ *   the evidence that fixing the name would change what the pull does. A similar name alone
+ *   (SKI-DOO and SEA-DOO, KTM and KTN) is no evidence: those are other brands (found by a
+ *   break-it pass, after a first version refused on the name alone).
  */
 export async function guardAgainstLostMappings(
   store: Store,
+  stage: Pick<FeedStage, 'vendorEvidence'>,
   mappings: VendorMapping[],
   matchedByMapping: Record<string, number>,
-  unrecognized: VendorCount[],
+  feedVendors: Map<string, number>,
   now: Date,
 ): Promise<void> {
   const last = await lastFinishedRun(store, 'inventory', now);
   const before = (last?.counts.matchedByMapping ?? {}) as Record<string, number>;
   const problems: string[] = [];
+  const seen = new Set<string>();
   for (const m of mappings) {
     const k = mappingKey(m);
-    if ((matchedByMapping[k] ?? 0) > 0) continue;
-    // A near miss (case, spacing, punctuation) or a typo ("PARTS UNLIMTED"), as mappings
-    // validate finds them: on a first run there is no history, and a typo in a new config
-    // zeroed a whole distributor (found by a new-user walkthrough).
-    const typo = didYouMean(m.vendor, unrecognized.map((u) => u.vendor));
-    const near = unrecognized.find((u) => u.suggestion === m.vendor) ?? unrecognized.find((u) => u.vendor === typo);
     const prev = Number(before[k] ?? 0);
-    if (prev === 0 && !near) continue;
+    const lost = (matchedByMapping[k] ?? 0) === 0 && prev > 0;
+    const absent = !feedVendors.has(m.vendor);
+    if (!lost && !absent) continue;
+    if (seen.has(`${m.vendor}\u0000${k}`)) continue;
+    seen.add(`${m.vendor}\u0000${k}`);
+    // Feed vendors whose name resembles the row's, with their items that are part numbers of the row's target.
+    let evidence: { vendor: string; items: number; matching: number } | undefined;
+    if (absent) {
+      for (const v of similarNames(m.vendor, feedVendors.keys())) {
+        const e = await stage.vendorEvidence(v, m.catalog, productKeyFor(m, '').brand);
+        if (e.matching > 0 && (!evidence || e.matching > evidence.matching)) evidence = { vendor: v, ...e };
+      }
+    }
+    if (!lost && !evidence) continue;
     problems.push(
-      `vendors[${m.index}] (line ${m.line}) "${m.vendor}" → ${k} matches no product now` +
-        (prev > 0 ? ` (it matched ${n(prev)} in the last successful run)` : '') +
-        (near ? `; the feed sends "${near.vendor}" (${n(near.items)} items): vendor names must match exactly` : '; no feed item names this vendor'),
+      `vendors[${m.index}] (line ${m.line}) "${m.vendor}" → ${k} ${(matchedByMapping[k] ?? 0) === 0 ? 'matches no product now' : `matches nothing: no feed item names "${m.vendor}"`}` +
+        (prev > 0 && lost ? ` (it matched ${n(prev)} in the last successful run)` : '') +
+        (evidence
+          ? `; the feed sends "${evidence.vendor}" (${items(evidence.items)}, ${n(evidence.matching)} of them ${k} part numbers): vendor names must match exactly`
+          : absent
+            ? '; no feed item names this vendor'
+            : ''),
     );
   }
   if (problems.length === 0) return;

@@ -200,6 +200,12 @@ export interface FeedStage {
   neighbours(fromPosition: number, toPosition: number): Promise<Map<string, SetterNeighbours>>;
   /** Which of these (vendor, item number) pairs the staged feed lists, as `${vendor}\u0000${item}`. */
   listed(pairs: Array<[string, string]>): Promise<Set<string>>;
+  /**
+   * How many staged items name `vendor`, and how many of those have an item number that is a
+   * part number of `catalog`/`brand` exactly: the evidence that a misspelt mapping row meant
+   * this vendor (the lost-mapping guard; rarely called).
+   */
+  vendorEvidence(vendor: string, catalog: string, brand: string): Promise<{ items: number; matching: number }>;
   /** The staged items (after dedupe), in feed order, in chunks. */
   winners(chunkSize: number): AsyncIterable<StagedFeedItem[]>;
   count(): Promise<number>;

@@ -137,6 +137,17 @@ export class PgFeedStage implements FeedStage {
     return new Set(rows.map((r) => `${r.vendor}\u0000${r.item}`));
   }
 
+  async vendorEvidence(vendor: string, catalog: string, brand: string): Promise<{ items: number; matching: number }> {
+    const P = this.s.t('products');
+    const { rows } = await this.c.query<{ items: string; matching: string }>(
+      `SELECT count(*) AS items,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${P} p WHERE p.catalog = $1 AND p.match_brand = $2 AND p.part_number = f.item)) AS matching
+         FROM feed_stage f WHERE f.vendor = $3`,
+      [catalog, brand, vendor],
+    );
+    return { items: Number(rows[0]!.items), matching: Number(rows[0]!.matching) };
+  }
+
   async lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>> {
     if (!this.matched) await this.buildMatches();
     const { rows } = await this.c.query<[number, CatalogKind, string, string, number | null, number]>({

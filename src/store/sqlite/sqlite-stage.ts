@@ -194,6 +194,18 @@ export class SqliteFeedStage implements FeedStage {
     return out;
   }
 
+  async vendorEvidence(vendor: string, catalog: string, brand: string): Promise<{ items: number; matching: number }> {
+    this.index();
+    const r = this.db
+      .prepare(
+        `SELECT count(*) AS items,
+                coalesce(sum(EXISTS (SELECT 1 FROM products p WHERE p.catalog = ? AND p.match_brand = ? AND p.part_number = f.item)), 0) AS matching
+           FROM temp.feed_stage f WHERE f.vendor = ?`,
+      )
+      .get(catalog, brand, vendor) as { items: number; matching: number };
+    return { items: Number(r.items), matching: Number(r.matching) };
+  }
+
   async lookup(fromPosition: number, toPosition: number): Promise<Map<string, ProductState>> {
     // Only what the planner reads, as raw tuples: this runs once per feed item.
     if (!this.lookupStmt) {
