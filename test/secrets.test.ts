@@ -62,6 +62,17 @@ describe('no part of the API key leaks', () => {
       JSON.stringify(key).slice(1, -1),
     ];
     for (const f of forms) expect(redact(`credentials [${f}] rejected`), f).toBe('credentials [***] rejected');
+    // A second pass (the same break-it pass, again): Go's &#43;, OWASP's &#x2F;, Python's
+    // quote() leaving / as it is, PHP's \/, .NET's \u002B, and mixed forms.
+    registerSecret('Zm9vYmFy+/xY');
+    for (const f of ['Zm9vYmFy&#43;/xY', 'Zm9vYmFy+&#x2F;xY', 'Zm9vYmFy%2B/xY', 'Zm9vYmFy+\\/xY', 'Zm9vYmFy\\u002B\\/xY', 'zm9vymfy%2b%2fxy', 'ZM9VYMFY+/XY']) {
+      expect(redact(`x ${f} y`), f).toBe('x *** y');
+    }
+    // A letter whose lower case is longer (İ) elsewhere in the text does not switch case-insensitivity off.
+    registerSecret('7d3f2c1a-9b7d-4c3e-8a61-1f2e3d4c7a19');
+    expect(redact('Vendor İZMİR: invalid key 7D3F2C1A-9B7D-4C3E-8A61-1F2E3D4C7A19')).toBe('Vendor İZMİR: invalid key ***');
+    // Ordinary text is left alone.
+    expect(redact('PARTS UNLIMITED,0101-0001,updated,+/ 12.95 &amp; "quoted"')).toBe('PARTS UNLIMITED,0101-0001,updated,+/ 12.95 &amp; "quoted"');
   });
 
   // Bug: the key was registered for redaction only when the Lizzy client was made, so a

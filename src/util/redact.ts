@@ -4,22 +4,46 @@
  */
 const secrets = new Set<string>();
 
+/**
+ * Each secret as a pattern in which every character that is not a letter or digit may be
+ * written in any of the ways a server or a library may echo it: as itself, %-encoded,
+ * HTML-escaped (named, decimal or hex), JSON-escaped (\", \/, \u002b), or a space as +
+ * (form encoding); matched in any letter case. One pattern covers mixed forms too. Found by
+ * break-it passes: each fixed list of whole forms missed another (Go's &#43;, PHP's \/,
+ * Python's quote() leaving / as it is, a lower-cased echo).
+ */
+const patterns: Array<{ probe?: RegExp; source: string }> = [];
+
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+function charPattern(c: string): string {
+  if (/^[A-Za-z0-9]$/.test(c)) return c;
+  const code = c.codePointAt(0)!;
+  const alts = new Set<string>([escapeRe(c)]);
+  alts.add(escapeRe([...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')));
+  alts.add(`&#0*${code};`);
+  alts.add(`&#x0*${code.toString(16)};`);
+  if (code <= 0xffff) alts.add(`\\\\u${code.toString(16).padStart(4, '0')}`);
+  const named: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+  if (named[c]) alts.add(escapeRe(named[c]));
+  const json = JSON.stringify(c).slice(1, -1);
+  if (json !== c) alts.add(escapeRe(json));
+  if (c === '/') alts.add('\\\\/');
+  if (c === ' ') alts.add('\\+');
+  return `(?:${[...alts].join('|')})`;
+}
+
 export function registerSecret(secret: string | undefined): void {
-  if (!secret || secret.length < 4) return;
+  if (!secret || secret.length < 4 || secrets.has(secret)) return;
   secrets.add(secret);
   secrets.add(Buffer.from(secret, 'utf8').toString('base64'));
   secrets.add(encodeURIComponent(secret));
-  // As a message quotes it with JSON.stringify: a key with a quote, a backslash or a tab is
-  // written escaped, and the plain form no longer matches (found by a break-it pass).
   secrets.add(JSON.stringify(secret).slice(1, -1));
-  // As a server may echo it back: HTML-escaped, %-encoded in lower case, form-encoded
-  // (space as +) (found by a break-it pass; only keys with such characters differ).
-  const html = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  secrets.add(html.replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
-  secrets.add(html.replace(/"/g, '&#34;').replace(/'/g, '&#x27;'));
-  secrets.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
-  secrets.add(new URLSearchParams({ k: secret }).toString().slice(2));
-  secrets.add(new URLSearchParams({ k: secret }).toString().slice(2).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  // The longest run of letters and digits: a text without it (in any case) cannot hold the
+  // secret in any form, so most texts never meet the pattern.
+  const runs = secret.match(/[A-Za-z0-9]+/g) ?? [];
+  const probe = runs.sort((a, b) => b.length - a.length)[0];
+  patterns.push({ probe: probe && probe.length >= 4 ? new RegExp(probe, 'i') : undefined, source: [...secret].map(charPattern).join('') });
 }
 
 const PASSWORD_PARAMS = /([?&](?:password|sslpassword)=)[^&#]*/gi;
@@ -68,38 +92,13 @@ export function maskConnectionUrl(url: string): string {
 }
 
 export function redact(text: string): string {
-  // A server may echo the key in another case (a lower-cased error text, %2f for %2F; found
-  // by a break-it pass): every form is matched regardless of case, in one pass per form.
-  const lower = text.toLowerCase();
-  if (lower.length !== text.length) return redactExact(text); // a letter whose lower case is longer: positions would not line up
   let out = text;
-  let low = lower;
-  for (const s of secrets) {
-    const l = s.toLowerCase();
-    if (l.length !== s.length) {
-      if (out.includes(s)) {
-        out = out.split(s).join('***');
-        low = out.toLowerCase();
-      }
-      continue;
-    }
-    if (!low.includes(l)) continue;
-    let res = '';
-    let from = 0;
-    for (let i = low.indexOf(l); i !== -1; i = low.indexOf(l, i + l.length)) {
-      res += `${out.slice(from, i)}***`;
-      from = i + l.length;
-    }
-    out = res + out.slice(from);
-    low = out.toLowerCase();
-  }
-  return out;
-}
-
-function redactExact(text: string): string {
-  let out = text;
+  // Base64 (Basic auth) is case-sensitive and has no per-character forms.
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
-  return out;
+  if (patterns.length === 0) return out;
+  const active = patterns.filter((p) => !p.probe || p.probe.test(out));
+  if (active.length === 0) return out;
+  return out.replace(new RegExp(active.map((p) => p.source).join('|'), 'gi'), '***');
 }
 
 /**
