@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -243,12 +244,23 @@ describe('status: runs recorded in the future', () => {
     const r = await ctx.run(['status'], { LIZZY_SYNC_NOW: '2026-12-03T13:30:00Z' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^lizzy-sync status at 2026-12-03 05:30 PST .*: healthy, with 1 warning$/m);
-    expect(r.stdout).toContain('warning: the last inventory pull (2026-12-03 05:00 PST) failed: Lizzy rejected the API key (HTTP 401)');
+    expect(r.stdout).toContain('warning: the inventory pull of 2026-12-03 05:00 PST, after the last success, failed: Lizzy rejected the API key (HTTP 401)');
     const j = JSON.parse((await ctx.run(['status', '--json'], { LIZZY_SYNC_NOW: '2026-12-03T13:30:00Z' })).stdout);
-    expect(j).toMatchObject({ healthy: true, warnings: ['the last inventory pull (2026-12-03 05:00 PST) failed: Lizzy rejected the API key (HTTP 401)'] });
+    expect(j).toMatchObject({ healthy: true, warnings: ['the inventory pull of 2026-12-03 05:00 PST, after the last success, failed: Lizzy rejected the API key (HTTP 401)'] });
+    // A skipped run after the failure does not hide it (found by a break-it pass).
+    const w2 = new Database(path.join(ctx.dir, 'data', 'lizzy-sync.db'));
+    w2.prepare('INSERT INTO sync_runs (job, started_at, finished_at, status, counts, error) VALUES (?, ?, ?, ?, ?, ?)').run('inventory', '2026-12-03T13:10:00.000Z', '2026-12-03T13:10:01.000Z', 'skipped', '{}', 'a disabled day');
+    // A run recorded running whose holder on this machine is gone: it died.
+    w2.prepare('INSERT INTO sync_runs (job, started_at, finished_at, status, counts, error) VALUES (?, ?, ?, ?, ?, ?)').run('orders', '2026-12-03T13:20:00.000Z', null, 'running', '{}', null);
+    w2.prepare('INSERT INTO job_locks (job, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)').run('orders', 'gone', 999999, hostname(), '2026-12-03T13:20:00.000Z', '2026-12-03T13:29:50.000Z');
+    w2.close();
+    const after = JSON.parse((await ctx.run(['status', '--json'], { LIZZY_SYNC_NOW: '2026-12-03T13:30:00Z' })).stdout);
+    expect(after.inventory.warnings).toEqual(['the inventory pull of 2026-12-03 05:00 PST, after the last success, failed: Lizzy rejected the API key (HTTP 401)']);
+    expect(after.orders.lastRunInterrupted).toBe(true);
+    expect(after.orders.warnings).toEqual(['the order push started 2026-12-03 05:20 PST did not finish (its process is gone)']);
     expect(j.orders.warnings).toEqual([]);
     const clean = new Database(path.join(ctx.dir, 'data', 'lizzy-sync.db'));
-    clean.exec('DELETE FROM sync_runs');
+    clean.exec('DELETE FROM sync_runs; DELETE FROM job_locks');
     clean.close();
   });
 

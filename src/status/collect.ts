@@ -1,4 +1,5 @@
 /** Gather what `status` needs from the store; the assessment itself is pure (status.ts). */
+import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
 import { LOCK_STALE_MS } from '../lock.js';
 import { orderWindow, selectOrders } from '../orders/select.js';
@@ -24,7 +25,20 @@ async function jobFacts(store: Store, job: Job, now: Date): Promise<JobFacts> {
     lastSuccess: await lastFinishedRun(store, job, now),
     lock: await store.lockHolder(job),
     futureRun: inFuture ? latest : null,
+    lastFailure: await store.lastRun(job, { status: ['failed', 'interrupted'], notAfter: runsUpTo(now) }),
+    holderAlive: holderAlive(await store.lockHolder(job)),
   };
+}
+
+/** Whether a lock holder on this machine is alive; undefined for none or another machine's. */
+function holderAlive(lock: { pid: number; host: string } | null): boolean | undefined {
+  if (!lock || lock.host !== hostname()) return undefined;
+  try {
+    process.kill(lock.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Order counts through the order store and the push's own selection rules, so status and push agree. */

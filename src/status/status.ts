@@ -23,6 +23,10 @@ export interface JobFacts {
   lock: LockInfo | null;
   /** The latest run when it is recorded after `now` (set aside: lastRun and lastSuccess are the latest up to now). */
   futureRun?: RunRecord | null;
+  /** The latest failed or interrupted run up to now. */
+  lastFailure?: RunRecord | null;
+  /** Whether the lock holder's process is alive, when it is on this machine (undefined: another machine). */
+  holderAlive?: boolean;
 }
 
 export interface OrderFacts {
@@ -171,7 +175,9 @@ function lockView(lock: LockInfo | null, input: StatusInput) {
 function interrupted(j: JobFacts, input: StatusInput): boolean {
   if (j.lastRun?.status !== 'running') return false;
   const lock = lockView(j.lock, input);
-  return !lock || lock.stale;
+  // A holder on this machine whose process is gone died with the run (found by a break-it
+  // pass: a killed pull showed "running" and a live-looking lock, and status said healthy).
+  return !lock || lock.stale || j.holderAlive === false;
 }
 
 /** Assess the health of both jobs. */
@@ -246,11 +252,17 @@ export function assessStatus(input: StatusInput): StatusReport {
   // Health follows the documented age rules, but a run that failed since the last success is
   // said on the first line: "healthy" alone, right after a rejected key, read as all well
   // (found by a new-user walkthrough).
+  // Any failed or interrupted run since the last success, not only the very last run: a
+  // skipped run after a failure hid it (found by a break-it pass).
   const failedSince = (j: JobFacts, label: string): string[] => {
-    const last = j.lastRun;
-    if (!last || last.status !== 'failed') return [];
-    if (j.lastSuccess && Date.parse(j.lastSuccess.startedAt) >= Date.parse(last.startedAt)) return [];
-    return [`the last ${label} (${formatInZone(new Date(last.startedAt), input.timeZone)}) failed${last.error ? `: ${last.error}` : ''}`];
+    const out: string[] = [];
+    const fail = j.lastFailure ?? (j.lastRun?.status === 'failed' ? j.lastRun : null);
+    const after = (r: RunRecord) => !j.lastSuccess || Date.parse(r.startedAt) > Date.parse(j.lastSuccess.startedAt);
+    if (fail && after(fail)) {
+      out.push(`the ${label} of ${formatInZone(new Date(fail.startedAt), input.timeZone)}, after the last success, ${fail.status === 'interrupted' ? 'was interrupted' : 'failed'}${fail.error ? `: ${fail.error}` : ''}`);
+    }
+    if (interrupted(j, input)) out.push(`the ${label} started ${formatInZone(new Date(j.lastRun!.startedAt), input.timeZone)} did not finish (its process is gone)`);
+    return out;
   };
   inventory.warnings = inv.length ? [] : failedSince(input.inventory, 'inventory pull');
   orders.warnings = ord.length ? [] : failedSince(input.orders, 'order push');
