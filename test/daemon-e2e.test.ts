@@ -326,10 +326,14 @@ describe('the daemon process', () => {
     ctx = await setup();
     writeFileSync(path.join(ctx.dir, 'afile'), 'x');
     mkdirSync(path.join(ctx.dir, 'adir'));
+    execFileSync('mkfifo', [path.join(ctx.dir, 'a.fifo')]);
     for (const [file, message] of [
       ['./afile/daemon.log', `logging.file: cannot create its folder ${path.join(ctx.dir, 'afile')}`],
       ['./adir', `logging.file: ${path.join(ctx.dir, 'adir')} is a folder; name a file in it`],
       // A file that cannot be appended to (root included): every line was dropped silently.
+      // A named pipe with no reader hung the run for ever; /dev/full dropped every line.
+      ['./a.fifo', `logging.file: ${path.join(ctx.dir, 'a.fifo')} is not a regular file (a named pipe, socket or device); name a plain file.`],
+      ['/dev/full', 'logging.file: /dev/full is not a regular file'],
       ['/sys/kernel/lizzy-sync.log', 'logging.file: cannot append to /sys/kernel/lizzy-sync.log: EACCES'],
     ] as const) {
       writeFileSync(ctx.config, `${readFileSync(ctx.config, 'utf8').replace(/\nlogging:[\s\S]*$/, '')}\nlogging:\n  file: ${file}\n`);

@@ -25,12 +25,18 @@ export function checkLogFile(file: string): void {
     });
   }
   let isDir = false;
+  let special = false;
   try {
-    isDir = statSync(file).isDirectory();
+    const st = statSync(file);
+    isDir = st.isDirectory();
+    special = !isDir && !st.isFile();
   } catch {
     // does not exist yet: it is created by the first line
   }
   if (isDir) throw new ConfigError(`logging.file: ${file} is a folder; name a file in it (for example ${path.join(file, 'lizzy-sync.log')}).`);
+  // Lines are appended with blocking writes: a named pipe with no reader hung the run for
+  // ever, and /dev/full dropped every line (found by a break-it pass).
+  if (special) throw new ConfigError(`logging.file: ${file} is not a regular file (a named pipe, socket or device); name a plain file.`);
   // Opened for appending, as every line will be: a file another user owns (created by root
   // in a manual run, appended to by cron as lizzy) or made immutable took every line
   // silently (found by a break-it pass).
