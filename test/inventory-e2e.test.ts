@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -784,11 +784,13 @@ describe('inventory pull: configuration and locks', () => {
     };
     await until(() => (db.prepare(`SELECT count(*) AS n FROM sync_runs WHERE status = 'running'`).get() as { n: number }).n === 1);
     db.exec('BEGIN IMMEDIATE'); // the pull's apply waits for this write lock
-    await until(() => reports(ctx).some((f) => f.endsWith('-unrecognized-vendors.csv'))); // written after the report
+    await until(() => reports(ctx).some((f) => f.endsWith('-unrecognized-vendors.csv.partial'))); // written after the report
     p.child.kill('SIGKILL');
     await p.exited;
     db.exec('ROLLBACK');
     db.close();
+    // Nothing under a final name: the report and its unrecognized-vendors list wait as .partial.
+    expect(reports(ctx).every((f) => f.endsWith('.partial'))).toBe(true);
     const left = reports(ctx).filter((f) => !f.includes('unrecognized'));
     expect(left).toHaveLength(1);
     expect(left[0]).toMatch(/^inventory-\d{8}-\d{6}-\d{3}Z\.csv\.partial$/);
@@ -796,6 +798,26 @@ describe('inventory pull: configuration and locks', () => {
     expect(next.code).toBe(1);
     expect(next.stderr).toContain(`Removed ${path.join(ctx.dir, 'reports', left[0]!)}, left by interrupted run #1, whose changes were never committed`);
     expect(reports(ctx).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    await ctx.mock.close();
+    await ctx.cleanup();
+  });
+
+  // Found by a break-it pass: a killed dry run's .partial files stayed for good (dry runs keep
+  // no run record). One not written to for an hour is removed by the next run.
+  it('removes the .partial files of a killed dry run once they are an hour old, and only those', async () => {
+    const ctx = await setup();
+    const dir = path.join(ctx.dir, 'reports');
+    mkdirSync(dir, { recursive: true });
+    const old = path.join(dir, 'inventory-20261201-120000-000Z-DRY-RUN.csv.partial');
+    const fresh = path.join(dir, 'inventory-20261203-175900-000Z-DRY-RUN.csv.partial');
+    writeFileSync(old, 'x');
+    writeFileSync(fresh, 'x');
+    const hourAgo = (Date.now() - 61 * 60_000) / 1000;
+    utimesSync(old, hourAgo, hourAgo);
+    const r = await pull(ctx);
+    expect(r.stderr).toContain(`Removed ${old}, left by a dry run that was killed`);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
     await ctx.mock.close();
     await ctx.cleanup();
   });

@@ -28,7 +28,7 @@ import {
   type NormalisedCandidates,
   type VendorCount,
 } from './plan.js';
-import { ClearedList, InventoryReportWriter, publishReport, settleInterruptedReports } from './report.js';
+import { ClearedList, InventoryReportWriter, publishReport, removeAbandonedDryRunFiles, settleInterruptedReports } from './report.js';
 
 /**
  * Feed items per staging insert, and per planning chunk: memory is bounded by these. A chunk
@@ -197,9 +197,19 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
     makeReportsFolder(path.join(config.reports.dir, 'inventory.csv'));
     // Files a killed run left under temporary names: settled by what the database says it committed.
     for (const note of settleInterruptedReports(config.reports.dir, lock?.interrupted ?? [])) log.warn(note);
+    for (const note of removeAbandonedDryRunFiles(config.reports.dir, new Date())) log.warn(note);
     const runId = opts.dryRun ? undefined : await store.startRun('inventory', summary.startedAt);
     summary.runId = runId;
     let report: InventoryReportWriter | undefined;
+    /** The unrecognized-vendors list of a real run waits under .partial with its report. */
+    const publishVendors = () => {
+      if (!summary.vendorsReportPath) return;
+      try {
+        publishReport(summary.vendorsReportPath);
+      } catch {
+        // already published, or left for the next run to settle
+      }
+    };
     let cleared: ClearedList | undefined;
     let applying = false;
     let committed = false;
@@ -324,6 +334,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
           log.warn(`The report could not be renamed; it is complete at ${summary.reportPath}.partial`);
           summary.reportPath = `${summary.reportPath}.partial`;
         }
+        publishVendors();
         summary.productsUpdated = res.updated;
         summary.cleared = res.cleared;
         summary.reindexQueued = res.reindexQueued;
@@ -364,6 +375,8 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       cleared?.abandon();
       // The report was written before the apply and shows the changes planned; none of them
       // happened, so its name says so (a report of "updated 1 → 7" must not look applied).
+      // The unrecognized vendors are what the feed sent, applied or not: the list keeps its name.
+      if (!opts.dryRun && !committed) publishVendors();
       if (summary.reportPath && !opts.dryRun && !committed) {
         const notApplied = summary.reportPath.replace(/\.csv$/, '-NOT-APPLIED.csv');
         try {

@@ -1,4 +1,4 @@
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CsvFileSync, CsvReport, reportPath, reportStamp, type Cell } from '../report/csv.js';
 import type { ClearedSink, InterruptedRun } from '../store/types.js';
@@ -60,7 +60,7 @@ export class InventoryReportWriter {
       for (const u of unrecognizedVendors) {
         await v.write({ vendor: u.vendor, items: u.items, suggestion: u.suggestion ? `mapped as "${u.suggestion}": the config must use the feed's spelling` : '' });
       }
-      vendorsPath = await v.close();
+      vendorsPath = await v.close({ publish: opts.publish });
     }
     return { path: this.path, vendorsPath };
   }
@@ -104,6 +104,7 @@ export function settleInterruptedReports(dir: string, runs: InterruptedRun[]): s
     // A run whose apply committed: its report and cleared list are complete.
     const keep = run.reportPath ? new Map([
       [`${path.basename(run.reportPath)}.partial`, 'report'],
+      [`${path.basename(run.reportPath).replace(/\.csv$/, '-unrecognized-vendors.csv')}.partial`, 'unrecognized-vendors report'],
       [`${path.basename(clearedListPath(run.reportPath))}.partial`, 'cleared list'],
     ]) : new Map<string, string>();
     for (const name of names) {
@@ -121,6 +122,33 @@ export function settleInterruptedReports(dir: string, runs: InterruptedRun[]): s
       } catch {
         // left as it is; nothing depends on it
       }
+    }
+  }
+  return notes;
+}
+
+/**
+ * Dry runs keep no run record, so a killed one's .partial files are settled by age: one not
+ * written to for an hour belongs to no running dry run (found by a break-it pass: they stayed
+ * for good). Real runs' files are settled from the run record (settleInterruptedReports).
+ */
+export function removeAbandonedDryRunFiles(dir: string, now: Date, maxAgeMs = 60 * 60_000): string[] {
+  const notes: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return notes;
+  }
+  for (const name of names) {
+    if (!name.startsWith('inventory-') || !name.endsWith('.partial') || !name.includes('DRY-RUN')) continue;
+    const file = path.join(dir, name);
+    try {
+      if (now.getTime() - statSync(file).mtimeMs < maxAgeMs) continue;
+      rmSync(file, { force: true });
+      notes.push(`Removed ${file}, left by a dry run that was killed`);
+    } catch {
+      // gone already, or not ours to remove
     }
   }
   return notes;
