@@ -395,8 +395,8 @@ describe('mappings validate: catalog spellings of a mapped distributor', () => {
     const j = JSON.parse((await ctx.run(['mappings', 'validate', '--json'])).stdout);
     const variants = j.problems.filter((p: { code: string }) => p.code === 'brand_spelling_variant');
     expect(variants.map((p: { message: string }) => p.message.replace(/^.*?: /, ''))).toEqual([
-      'the catalog also has 1 aftermarket product under "P.U.", which differs from "PU" only in case or punctuation: no mapping row reads it, so no pull updates it (and clearPreviousQuantities zeroes it)',
-      'the catalog also has 1 aftermarket product under "pu", which differs from "PU" only in case or punctuation: no mapping row reads it, so no pull updates it (and clearPreviousQuantities zeroes it)',
+      'the catalog also has 1 aftermarket product under "P.U.", which differs from "PU" only in case, accents or punctuation: no mapping row reads it, so no pull updates it (and clearPreviousQuantities zeroes it)',
+      'the catalog also has 1 aftermarket product under "pu", which differs from "PU" only in case, accents or punctuation: no mapping row reads it, so no pull updates it (and clearPreviousQuantities zeroes it)',
     ]);
     expect(variants[0].severity).toBe('warning');
     expect(variants[0].fix).toBe('correct the distributor of those products to "PU" in the catalog CSV and import it again (catalog export lists them)');

@@ -33,7 +33,8 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     // YAML error named line 1 with no word about why (found by a new-user walkthrough).
     const bom16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
     if (bom16 || bytes.subarray(0, 200).includes(0)) {
-      throw new ConfigError(`${abs} is saved as UTF-16 ("Unicode" in Notepad), not UTF-8.`, {
+      const utf32 = (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff);
+      throw new ConfigError(`${abs} is saved as ${utf32 ? 'UTF-32' : 'UTF-16 ("Unicode" in Notepad)'}, not UTF-8.`, {
         hint: 'Save it again as UTF-8 (Notepad: File > Save As, Encoding: UTF-8).',
       });
     }

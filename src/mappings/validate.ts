@@ -270,7 +270,7 @@ export function validateMappings(input: ValidateInput): ValidationResult {
           code: 'brand_spelling_variant',
           line: m.line,
           vendor: m.vendor,
-          message: `${at(m.line)}: the catalog also has ${b.products.toLocaleString('en-US')} ${b.catalog} product${b.products === 1 ? '' : 's'} under ${q(b.brand)}, which differs from ${q(brand)} only in case or punctuation: no mapping row reads ${b.products === 1 ? 'it' : 'them'}, so no pull updates ${b.products === 1 ? 'it' : 'them'} (and clearPreviousQuantities zeroes ${b.products === 1 ? 'it' : 'them'})`,
+          message: `${at(m.line)}: the catalog also has ${b.products.toLocaleString('en-US')} ${b.catalog} product${b.products === 1 ? '' : 's'} under ${q(b.brand)}, which differs from ${q(brand)} only in case, accents or punctuation: no mapping row reads ${b.products === 1 ? 'it' : 'them'}, so no pull updates ${b.products === 1 ? 'it' : 'them'} (and clearPreviousQuantities zeroes ${b.products === 1 ? 'it' : 'them'})`,
           fix: `correct the ${m.catalog === 'aftermarket' ? 'distributor' : 'manufacturer'} of those products to ${q(brand)} in the catalog CSV and import it again (catalog export lists them)`,
         });
       }
