@@ -91,14 +91,18 @@ export const clearedListPath = (reportFile: string): string => reportFile.replac
  * (a list of a clearing that never committed, a half-written report) is removed. Which
  * runs committed is the database's record (Store.markInterrupted), not a guess from files.
  */
+/** The .partial files in the reports folder (none when it cannot be read). */
+function partialFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.startsWith('inventory-') && n.endsWith('.partial'));
+  } catch {
+    return [];
+  }
+}
+
 export function settleInterruptedReports(dir: string, runs: InterruptedRun[]): string[] {
   const notes: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return notes;
-  }
+  const names = partialFiles(dir);
   for (const run of runs) {
     const prefix = `inventory-${reportStamp(new Date(run.startedAt))}`;
     // A run whose apply committed: its report and cleared list are complete.
@@ -108,7 +112,7 @@ export function settleInterruptedReports(dir: string, runs: InterruptedRun[]): s
       [`${path.basename(clearedListPath(run.reportPath))}.partial`, 'cleared list'],
     ]) : new Map<string, string>();
     for (const name of names) {
-      if (!name.startsWith(prefix) || !name.endsWith('.partial')) continue;
+      if (!name.startsWith(prefix)) continue;
       const file = path.join(dir, name);
       try {
         const what = keep.get(name);
@@ -134,14 +138,8 @@ export function settleInterruptedReports(dir: string, runs: InterruptedRun[]): s
  */
 export function removeAbandonedDryRunFiles(dir: string, now: Date, maxAgeMs = 60 * 60_000): string[] {
   const notes: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return notes;
-  }
-  for (const name of names) {
-    if (!name.startsWith('inventory-') || !name.endsWith('.partial') || !name.includes('DRY-RUN')) continue;
+  for (const name of partialFiles(dir)) {
+    if (!name.includes('DRY-RUN')) continue;
     const file = path.join(dir, name);
     try {
       if (now.getTime() - statSync(file).mtimeMs < maxAgeMs) continue;
