@@ -64,6 +64,31 @@ describe('logging.file for inventory pull and orders push', () => {
     t.cleanup();
   });
 
+  // Found by a new-user walkthrough: a Task Scheduler run without the key (setx /M before a
+  // restart) exited 2 every hour, due or not, and left no log line and no run record.
+  it('a missing API key: a run not due still skips (exit 0); a due run fails with a log line and a run record', async () => {
+    const t = tempDir();
+    const mock = await startMock(t.dir);
+    const config = writeConfig(t.dir, { baseUrl: mock.url, extra: 'logging:\n  file: ./logs/lizzy-sync.log\n' });
+    expect((await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: {} })).code).toBe(0);
+    const notDue = await runCli(['--config', config, 'inventory', 'pull', '--scheduled'], { env: { LIZZY_SYNC_NOW: '2026-12-03T20:00:00Z' } });
+    expect(notDue.code, notDue.stderr).toBe(0);
+    const due = await runCli(['--config', config, 'inventory', 'pull', '--scheduled'], { env: { LIZZY_SYNC_NOW: '2026-12-03T12:01:00Z' } });
+    expect(due.code).toBe(2);
+    expect(due.stderr).toContain('No Lizzy API key');
+    const lines = readFileSync(path.join(t.dir, 'logs', 'lizzy-sync.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.event, l.status])).toEqual([
+      ['run.skip', 'skipped'],
+      ['run.finished', 'failed'],
+    ]);
+    expect(lines[1]).toMatchObject({ level: 'error', exitCode: 2, error: 'ConfigError' });
+    const db = new Database(path.join(t.dir, 'data', 'lizzy-sync.db'));
+    expect(db.prepare(`SELECT status, error FROM sync_runs WHERE job = 'inventory'`).all()).toEqual([{ status: 'failed', error: expect.stringContaining('No Lizzy API key') }]);
+    db.close();
+    await mock.close();
+    t.cleanup();
+  });
+
   it('a logging.file that cannot be a file is a config error before the run (exit 2)', async () => {
     const t = tempDir();
     const mock = await startMock(t.dir);

@@ -20,7 +20,6 @@ export interface PullFlags extends GlobalOptions {
 
 export async function inventoryPullCommand(flags: PullFlags): Promise<number> {
   const config = loadCliConfig(flags);
-  const apiKey = requireApiKey(config);
   const clock = cliClock();
   const runLog = openRunLog(config, 'inventory', { dryRun: flags.dryRun, now: clock });
   const log = await cliLogger(flags);
@@ -31,7 +30,7 @@ export async function inventoryPullCommand(flags: PullFlags): Promise<number> {
   try {
     let summary: InventorySummary;
     try {
-      summary = await runInventoryPull(config, store, clientFor(config, apiKey, deadline), {
+      summary = await runInventoryPull(config, store, () => clientFor(config, requireApiKey(config), deadline), {
         clock,
         log,
         dryRun: flags.dryRun,

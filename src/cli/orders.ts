@@ -64,8 +64,6 @@ export async function ordersPushCommand(flags: PushFlags): Promise<number> {
     throw new UsageError('--show-personal only goes with --dry-run (it shows the personal details a dry run masks); a real push prints no payloads.');
   }
   const config = loadCliConfig(flags);
-  // A dry run calls nothing, so it needs no key.
-  const apiKey = flags.dryRun ? undefined : requireApiKey(config);
   const clock = cliClock();
   const runLog = openRunLog(config, 'orders', { dryRun: flags.dryRun, now: clock });
   const log = await cliLogger(flags);
@@ -89,6 +87,9 @@ export async function ordersPushCommand(flags: PushFlags): Promise<number> {
     }
     let result: OrderPushResult;
     try {
+      // After the schedule's gate, inside the logged run: a run not due needs no key, and a
+      // missing key is a logged failure (new-user walkthrough). A dry run calls nothing.
+      const apiKey = flags.dryRun ? undefined : requireApiKey(config);
       result = await runOrderPush(config, store, apiKey ? clientFor(config, apiKey, deadline) : undefined, {
         clock,
         log,

@@ -146,7 +146,12 @@ export async function lookUpNormalised(store: Store, items: FeedItem[], byVendor
  * The inventory pull: fetch → plan → guard → report → apply (one transaction).
  * Throws a LizzySyncError when it cannot run; the run is recorded as failed first.
  */
-export async function runInventoryPull(config: Config, store: Store, client: LizzyClient, opts: PullOptions): Promise<InventorySummary> {
+/**
+ * `client` may be a factory, called only when the feed is fetched: a run that is not due, or
+ * skipped on a disabled day, needs no API key, and a missing key is then a failed run with a
+ * record and a log line (found by a new-user walkthrough: it left no trace at all).
+ */
+export async function runInventoryPull(config: Config, store: Store, client: LizzyClient | (() => LizzyClient), opts: PullOptions): Promise<InventorySummary> {
   const { clock, log } = opts;
   const started = clock();
   const summary: InventorySummary = {
@@ -222,7 +227,7 @@ export async function runInventoryPull(config: Config, store: Store, client: Liz
       log.progress(`Fetching the Lizzy inventory feed (changed since ${summary.modifiedSince})`);
       // 1. Stream the feed into the store's staging area: memory stays flat however big the feed.
       let batch: StagedFeedItem[] = [];
-      await client.fetchInventoryFeed(summary.modifiedSince, {
+      await (typeof client === 'function' ? client() : client).fetchInventoryFeed(summary.modifiedSince, {
         begin: async () => {
           batch = [];
           await stage.reset();
