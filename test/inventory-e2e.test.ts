@@ -547,7 +547,7 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     const before = await exportCatalog(ctx);
     const r = await pull(ctx);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('"PARTS UNLIMTED" → aftermarket PU matches no product now; the feed sends "PARTS UNLIMITED" (1,401 items, 1,320 of them aftermarket PU part numbers): vendor names must match exactly');
+    expect(r.stderr).toContain('"PARTS UNLIMTED" → aftermarket PU matches no product; the feed sends "PARTS UNLIMITED" (1,401 items, 1,320 of them aftermarket PU part numbers): vendor names must match exactly');
     expect(await exportCatalog(ctx)).toEqual(before);
   });
 
@@ -597,8 +597,19 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     ctx = await setup({ feed, catalog, vendorsYaml: `\n${row('PARTS UNLIMITED', 'aftermarket', 'PU')}${row('PARTS UNLIMTED', 'aftermarket', 'DS')}` });
     const b = await pull(ctx);
     expect(b.code).toBe(3);
-    expect(b.stderr).toContain('"PARTS UNLIMTED" → aftermarket DS matches no product now; the feed sends "PARTS UNLIMITED" (3 items, 1 of them aftermarket DS part numbers)');
+    expect(b.stderr).toContain('"PARTS UNLIMTED" → aftermarket DS matches no product; the feed sends "PARTS UNLIMITED" (3 items, 1 of them aftermarket DS part numbers)');
     catalogDir.cleanup();
+  });
+
+  // Found by a new-user walkthrough: "manufacturer: Polaris" (the catalog says POLARIS) zeroed
+  // all 400 POLARIS products on the first real pull; only mappings validate said anything.
+  it('refuses on the first run when a row\'s manufacturer is spelt unlike the catalog and the vendor\'s items are that brand\'s part numbers', async () => {
+    ctx = await setup({ vendorsYaml: DEFAULT_VENDORS.replace('manufacturer: POLARIS', 'manufacturer: Polaris') });
+    const before = await exportCatalog(ctx);
+    const r = await pull(ctx);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/"POLARIS" → oem Polaris matches no product: the catalog has no oem products of "Polaris", but [\d,]+ of the vendor's [\d,]+ items are part numbers of oem "POLARIS": the manufacturer must be spelt as in the catalog/);
+    expect(await exportCatalog(ctx)).toEqual(before);
   });
 
   it('refuses on the first run too when a mapping matches nothing and the feed sends a near-miss spelling', async () => {
@@ -607,15 +618,15 @@ ${['PU', 'PU-WEB', 'PU-EAST', 'PU-WEST', 'PU-NORTH'].map((v) => `  - vendor: ${v
     // A dry run shows the whole plan and says what a real run would do.
     const dry = await pull(ctx, ['--dry-run', '--json']);
     expect(dry.code).toBe(1);
-    expect(JSON.parse(dry.stdout).guard).toContain('"Honda" → oem HONDA matches no product now');
+    expect(JSON.parse(dry.stdout).guard).toContain('"Honda" → oem HONDA matches no product');
     expect(dry.stderr).toContain('A real run would stop here');
     const human = await pull(ctx, ['--dry-run']);
     expect(human.code).toBe(1);
-    expect(human.stdout).toMatch(/Inventory pull planned in .*: a real run would be REFUSED and change nothing: .*"Honda" → oem HONDA matches no product now/);
+    expect(human.stdout).toMatch(/Inventory pull planned in .*: a real run would be REFUSED and change nothing: .*"Honda" → oem HONDA matches no product/);
     expect(human.stdout).not.toContain('success');
     const r = await pull(ctx);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('"Honda" → oem HONDA matches no product now; the feed sends "HONDA" (');
+    expect(r.stderr).toContain('"Honda" → oem HONDA matches no product; the feed sends "HONDA" (');
     // Its report shows the planned changes, none applied: its name says so (break-it pass).
     const real = reports(ctx).filter((f) => !f.includes('DRY-RUN') && !f.includes('unrecognized'));
     expect(real).toEqual([expect.stringMatching(/^inventory-\d{8}-\d{6}-\d{3}Z-NOT-APPLIED\.csv$/)]);

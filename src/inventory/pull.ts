@@ -518,11 +518,31 @@ export async function guardAgainstLostMappings(
   const before = (last?.counts.matchedByMapping ?? {}) as Record<string, number>;
   const problems: string[] = [];
   const seen = new Set<string>();
+  let brands: Awaited<ReturnType<Store['catalogBrands']>> | undefined;
   for (const m of mappings) {
     const k = mappingKey(m);
     const prev = Number(before[k] ?? 0);
     const lost = (matchedByMapping[k] ?? 0) === 0 && prev > 0;
     const absent = !feedVendors.has(m.vendor);
+    // The row's vendor is in the feed but its target matched nothing: a distributor or
+    // manufacturer spelt unlike the catalog ("Polaris" for POLARIS) zeroes that whole brand
+    // on the first run too (found by a new-user walkthrough). Evidence: the vendor's items are
+    // part numbers of a similarly spelt brand of the catalog.
+    if (!lost && !absent && (matchedByMapping[k] ?? 0) === 0) {
+      const brand = productKeyFor(m, '').brand;
+      brands ??= await store.catalogBrands();
+      for (const b of brands) {
+        if (b.catalog !== m.catalog || b.brand === brand || !similarNames(brand, [b.brand]).length) continue;
+        const e = await stage.vendorEvidence(m.vendor, m.catalog, b.brand);
+        if (e.matching === 0) continue;
+        const kind = m.catalog === 'aftermarket' ? 'distributor' : 'manufacturer';
+        problems.push(
+          `vendors[${m.index}] (line ${m.line}) "${m.vendor}" → ${k} matches no product: the catalog has no ${m.catalog} products of "${brand}", but ${n(e.matching)} of the vendor's ${items(e.items)} are part numbers of ${m.catalog} "${b.brand}": the ${kind} must be spelt as in the catalog`,
+        );
+        break;
+      }
+      continue;
+    }
     if (!lost && !absent) continue;
     if (seen.has(`${m.vendor}\u0000${k}`)) continue;
     seen.add(`${m.vendor}\u0000${k}`);
@@ -536,7 +556,7 @@ export async function guardAgainstLostMappings(
     }
     if (!lost && !evidence) continue;
     problems.push(
-      `vendors[${m.index}] (line ${m.line}) "${m.vendor}" → ${k} ${(matchedByMapping[k] ?? 0) === 0 ? 'matches no product now' : `matches nothing: no feed item names "${m.vendor}"`}` +
+      `vendors[${m.index}] (line ${m.line}) "${m.vendor}" → ${k} ${(matchedByMapping[k] ?? 0) === 0 ? (lost ? 'matches no product now' : 'matches no product') : `matches nothing: no feed item names "${m.vendor}"`}` +
         (prev > 0 && lost ? ` (it matched ${n(prev)} in the last successful run)` : '') +
         (evidence
           ? `; the feed sends "${evidence.vendor}" (${items(evidence.items)}, ${n(evidence.matching)} of them ${k} part numbers): vendor names must match exactly`
@@ -547,7 +567,7 @@ export async function guardAgainstLostMappings(
   }
   if (problems.length === 0) return;
   throw new GuardTripped(
-    `clearPreviousQuantities is on, and applying this feed would zero every product of ${problems.length === 1 ? 'a mapping that' : `${problems.length} mappings that`} no longer match${problems.length === 1 ? 'es' : ''}: ${problems.join('; ')}. Nothing was changed.`,
+    `clearPreviousQuantities is on, and applying this feed would zero every product of ${problems.length === 1 ? 'a mapping that matches' : `${problems.length} mappings that match`} nothing: ${problems.join('; ')}. Nothing was changed.`,
     {
       hint: 'Fix the vendor name in the config (lizzy-sync mappings validate shows the exact spelling), or run again with --force if the vendor really has nothing in Lizzy any more.',
     },
