@@ -149,7 +149,8 @@ vendors:
       'sslmode=bogus is not one of disable, allow, prefer, require, verify-ca, verify-full, no-verify',
     );
     // Found by a break-it pass: exit 3 "database unusable: Invalid URL" instead of a config error.
-    for (const url of ['postgres://u:PgS3cret/x@127.0.0.1:5439/db', 'postgres://u@127.0.0.1:notaport/db']) {
+    // ... and one that parses but splits wrongly: "2024/Spring" read as host "postgres", port 2024 (new-user walkthrough).
+    for (const url of ['postgres://u:PgS3cret/x@127.0.0.1:5439/db', 'postgres://u@127.0.0.1:notaport/db', 'postgres://postgres:2024/PgS3cret@127.0.0.1:5432/db']) {
       const m = errorOf(`lizzy:\n  baseUrl: http://127.0.0.1:9\ndatabase:\n  postgres: ${url}\n`).message;
       expect(m).toContain('database.postgres: is not a valid URL: check the port, and percent-encode');
       expect(m).not.toContain('PgS3cret');
@@ -215,6 +216,9 @@ vendors:
   it('a key in quotes is refused with how to set it, without showing it', () => {
     const c = parseConfig('lizzy:\n  webstoreId: 1\n', FILE, { LIZZY_API_KEY: '"7d3f9c2a-51e4"' });
     expect(() => requireApiKey(c)).toThrow('The Lizzy API key in LIZZY_API_KEY starts and ends with a quote character');
+    // Smart quotes pasted from a mail, and quotes inside the YAML value (new-user walkthrough).
+    expect(() => requireApiKey(parseConfig('lizzy:\n  webstoreId: 1\n', FILE, { LIZZY_API_KEY: '“7d3f9c2a-51e4”' }))).toThrow('starts and ends with a quote character');
+    expect(() => requireApiKey(parseConfig(`lizzy:\n  apiKey: '"7d3f9c2a-51e4"'\n  webstoreId: 1\n`, FILE, {}))).toThrow(`The Lizzy API key in ${FILE} starts and ends with a quote character`);
     try {
       requireApiKey(c);
     } catch (e) {
@@ -303,6 +307,9 @@ describe('config file encoding', () => {
     const bare = join(dir, 'bare.yaml');
     writeFileSync(bare, Buffer.from(text, 'utf16le'));
     expect(() => loadConfig(bare, {})).toThrow('is saved as UTF-16');
+    const ansi = join(dir, 'ansi.yaml');
+    writeFileSync(ansi, Buffer.from('lizzy:\n  apiKey: k\n  webstoreId: 1\nvendors:\n  - vendor: RIVERSIDE MOT\xd6\n', 'latin1'));
+    expect(() => loadConfig(ansi, {})).toThrow(`${ansi}:5: the file is not UTF-8 text (saved as "ANSI" or Windows-1252?)`);
     const bom8 = join(dir, 'bom8.yaml');
     writeFileSync(bom8, `\ufeff${text}`);
     expect(loadConfig(bom8, {}).lizzy.webstoreId).toBe('1');

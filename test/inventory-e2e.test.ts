@@ -883,7 +883,7 @@ describe('catalog import and export', () => {
     const r = await runCli(['--config', config, 'catalog', 'import', semi], { env: cliEnv() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${semi}:1: the columns are separated by semicolons, not commas.`);
-    expect(r.stderr).toContain('Save it as "CSV (Comma delimited)"');
+    expect(r.stderr).toContain('Save it as "CSV UTF-8 (Comma delimited)"');
     const blanks = path.join(t.dir, 'blanks.csv');
     writeFileSync(blanks, 'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\r\naftermarket,PU,,0101-0001,Grips,12.95,3\r\n,,,,,,\r\n , ,,,,,\r\n,,,,,,\r\n');
     const b = await runCli(['--config', config, 'catalog', 'import', blanks, '--json'], { env: cliEnv() });

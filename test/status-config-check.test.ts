@@ -94,6 +94,11 @@ describe('config check: failures', () => {
       expect(check('lizzy').hint).toBe('Check the network and lizzy.baseUrl.');
       expect(check('reports folder')).toMatchObject({ status: 'fail', message: expect.stringContaining('is not writable') });
       expect(check('database')).toMatchObject({ status: 'warn', message: expect.stringContaining('(created, empty); 0 products') });
+      // The example's placeholder Webstore ID is named (new-user walkthrough: it passed as ok).
+      expect(check('webstore id')).toMatchObject({ status: 'warn', message: expect.stringContaining("12345 is the example config's placeholder") });
+      // A key in quotes fails here as it fails a run.
+      const quoted = JSON.parse((await runCli(['--config', config, 'config', 'check', '--json', '--offline'], { env: { LIZZY_API_KEY: `"${API_KEY}"` } })).stdout);
+      expect(quoted.checks.find((c: { name: string }) => c.name === 'api key')).toMatchObject({ status: 'fail', message: expect.stringContaining('starts and ends with a quote character') });
 
       const noKey = await runCli(['--config', config, 'config', 'check', '--json']);
       expect(noKey.code).toBe(1);

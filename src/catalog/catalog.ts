@@ -165,7 +165,7 @@ export async function importCatalogFile(store: Store, file: string): Promise<Cat
             if (sep) {
               const name = sep === '\t' ? 'tabs' : sep === ';' ? 'semicolons' : `"${sep}"`;
               throw new InputError(`${file}:${rec.line}: the columns are separated by ${name}, not commas.`, {
-                hint: `Save it as "CSV (Comma delimited)", or change the list separator to a comma. The first line must be: ${CATALOG_COLUMNS.join(',')}`,
+                hint: `Save it as "CSV UTF-8 (Comma delimited)" (plain "CSV (Comma delimited)" is not UTF-8), or change the list separator to a comma. The first line must be: ${CATALOG_COLUMNS.join(',')}`,
               });
             }
             // A column the user named another way ("price", "qty") is named back with the one it stands for.

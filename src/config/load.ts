@@ -39,6 +39,16 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
       });
     }
     text = bytes.toString('utf8');
+    // Saved as "ANSI" (Windows-1252), "MOTÖ" read as "MOT\uFFFD" and the row never matched
+    // (found by a new-user walkthrough): refuse with the line, as catalog import does.
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
+      throw new ConfigError(`${abs}:${line}: the file is not UTF-8 text (saved as "ANSI" or Windows-1252?), so accented letters would be read wrongly.`, {
+        hint: 'Save it again as UTF-8 (Notepad: File > Save As, Encoding: UTF-8).',
+      });
+    }
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -376,7 +386,9 @@ export function parseConfig(text: string, abs: string, env: NodeJS.ProcessEnv = 
     }
     if (!/^postgres(ql)?:\/\//.test(r.database.postgres)) {
       problems.push({ ...where('database.postgres'), path: 'database.postgres', message: 'expected a URL such as postgres://user@host:5432/dbname (sslmode=require as a query parameter where needed)' });
-    } else if (!URL.canParse(r.database.postgres)) {
+    } else if (!URL.canParse(r.database.postgres) || /^postgres(ql)?:\/\/[^/?#]*[/?#][^@]*@/.test(r.database.postgres)) {
+      // An '@' after the host part: a '/', '?' or '#' in the password cut the user info short,
+      // so "postgres:2024/Spring@127.0.0.1" read as host "postgres" (new-user walkthrough).
       // As the driver reads it: a '/' in the password or a port that is not a number was
       // exit 3 "database unusable: Invalid URL" (found by a break-it pass). Not echoed: it holds the password.
       problems.push({
@@ -480,7 +492,7 @@ export function requireApiKey(config: Config): string {
   // cmd's `set LIZZY_API_KEY="..."` keeps the quotes as part of the value; Lizzy then said
   // only 401 (found by a new-user walkthrough). No key starts and ends with a quote.
   const k = config.lizzy.apiKey;
-  if (k.length >= 2 && /^["'].*["']$/s.test(k)) {
+  if (k.length >= 2 && /^["'“”‘’].*["'“”‘’]$/s.test(k)) {
     throw new ConfigError(`The Lizzy API key ${config.sources['lizzy.apiKey'] === 'env' ? 'in LIZZY_API_KEY' : `in ${config.file}`} starts and ends with a quote character, which would be sent as part of it.`, {
       hint: 'Set it without the quotes (Windows cmd: set LIZZY_API_KEY=your-key; the quotes of setx /M LIZZY_API_KEY "your-key" are not kept).',
     });

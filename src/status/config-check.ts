@@ -6,6 +6,7 @@
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { configSpec, type Config, type Spec } from '../config/schema.js';
+import { requireApiKey } from '../config/load.js';
 import { LizzySyncError } from '../errors.js';
 import { LizzyClient } from '../lizzy/client.js';
 import { CronSyntaxError as UnsupportedCron, parseCron as parseSimpleCron } from '../schedule/cron.js';
@@ -104,8 +105,19 @@ function writable(dir: string): string | undefined {
 export async function runConfigCheck(config: Config, opts: ConfigCheckOptions): Promise<ConfigCheckResult> {
   const checks: Check[] = [{ name: 'config', status: 'ok', message: `${config.file} loads (${config.vendors.length} vendor mapping rows)` }];
 
+  // The same checks a run makes (a key in quotes), so config check and the run agree.
+  let keyProblem: LizzySyncError | undefined;
+  if (config.lizzy.apiKey) {
+    try {
+      requireApiKey(config);
+    } catch (err) {
+      if (err instanceof LizzySyncError) keyProblem = err;
+    }
+  }
   checks.push(
-    config.lizzy.apiKey
+    keyProblem
+      ? { name: 'api key', status: 'fail', message: keyProblem.message, ...(keyProblem.hint ? { hint: keyProblem.hint } : {}) }
+      : config.lizzy.apiKey
       ? { name: 'api key', status: 'ok', message: `set (${maskSecret(config.lizzy.apiKey)}, from ${config.sources['lizzy.apiKey'] === 'env' ? 'the environment' : 'the config file'})` }
       : config.unsetVars?.['lizzy.apiKey']
         ? {
@@ -117,7 +129,15 @@ export async function runConfigCheck(config: Config, opts: ConfigCheckOptions): 
         : { name: 'api key', status: 'fail', message: 'not set', hint: 'Set the environment variable LIZZY_API_KEY (or lizzy.apiKey); Lizzy technical support issues the key.' },
   );
   checks.push(
-    config.lizzy.webstoreId
+    config.lizzy.webstoreId === '12345'
+      ? {
+          // The example config's and the mock's value: a copied config that still has it sends orders to the wrong webstore (new-user walkthrough).
+          name: 'webstore id',
+          status: 'warn',
+          message: '12345 is the example config\'s placeholder (and the mock\'s): is it really your webstore\'s ID?',
+          hint: 'The number in parentheses next to your webstore name in the Lizzy Webstore Interface.',
+        }
+      : config.lizzy.webstoreId
       ? { name: 'webstore id', status: 'ok', message: config.lizzy.webstoreId }
       : { name: 'webstore id', status: 'warn', message: 'not set: order push needs it', hint: 'The number in parentheses next to your webstore name in the Lizzy Webstore Interface.' },
   );
