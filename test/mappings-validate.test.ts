@@ -266,6 +266,9 @@ describe('mappings validate: static checks against the catalog', () => {
     const by = (code: string) => j.problems.filter((p: { code: string }) => p.code === code);
     const lines = readFileSync(ctx.config, 'utf8').split('\n');
     const at = (text: string, nth = 0) => lines.map((l, i) => [l.trim(), i + 1] as const).filter(([l]) => l === text)[nth]![1];
+    // "TUCKER ROCKY" is fixed by correcting the "TUCKER ROCKEY" row: the snippet adds no
+    // CHANGE-ME row for it (found by a new-user walkthrough).
+    expect(j.yamlSnippet ?? '').not.toContain('TUCKER ROCKY');
 
     expect(by('unknown_distributor')).toEqual([
       {

@@ -559,7 +559,7 @@ export async function guardAgainstLostMappings(
       `vendors[${m.index}] (line ${m.line}) "${m.vendor}" → ${k} ${(matchedByMapping[k] ?? 0) === 0 ? (lost ? 'matches no product now' : 'matches no product') : `matches nothing: no feed item names "${m.vendor}"`}` +
         (prev > 0 && lost ? ` (it matched ${n(prev)} in the last successful run)` : '') +
         (evidence
-          ? `; the feed sends "${evidence.vendor}" (${items(evidence.items)}, ${n(evidence.matching)} of them ${k} part numbers): vendor names must match exactly`
+          ? `; the feed sends "${evidence.vendor}" (${items(feedVendors.get(evidence.vendor) || evidence.items)}, ${n(evidence.matching)} of them ${k} part numbers): vendor names must match exactly`
           : absent
             ? '; no feed item names this vendor'
             : ''),

@@ -457,8 +457,10 @@ export function validateMappings(input: ValidateInput): ValidationResult {
     nearMisses,
     collisions,
     // A near miss whose mapped spelling the feed never uses is fixed by changing the row, not adding one.
+    // So is a feed vendor that a mapped row misspells ("PARTS UNLIMTED"): pasting a new
+    // CHANGE-ME row for it beside the typo row helped nobody (found by a new-user walkthrough).
     yamlSnippet: yamlSnippet(
-      unmappedVendors.filter((v) => !v.suggestion || feed?.vendorCounts.has(v.suggestion)),
+      unmappedVendors.filter((v) => (!v.suggestion || feed?.vendorCounts.has(v.suggestion)) && !missingVendors.some((mv) => mv.suggestion === v.vendor)),
       mappings,
       catalog,
     ),
