@@ -884,6 +884,12 @@ describe('catalog import and export', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${semi}:1: the columns are separated by semicolons, not commas.`);
     expect(r.stderr).toContain('Save it as "CSV UTF-8 (Comma delimited)"');
+    // Formatted numbers as Excel writes them: "1,204" is read as the feed reads it; "1,2" is refused.
+    const formatted = path.join(t.dir, 'formatted.csv');
+    writeFileSync(formatted, 'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\r\naftermarket,PU,,0101-0009,Grips,"1,299.00","1,204"\r\naftermarket,PU,,0101-0010,Grips,1.00,"1,2"\r\n');
+    const f = await runCli(['--config', config, 'catalog', 'import', formatted, '--json'], { env: cliEnv() });
+    expect(JSON.parse(f.stdout).bad).toEqual([{ line: 3, message: 'shelf_qty "1,2" is not a whole number of 0 or more' }]);
+    expect((await store.query<{ shelf_qty: number }>(`SELECT shelf_qty FROM products WHERE part_number = '0101-0009'`)).map((r) => Number(r.shelf_qty))).toEqual([1204]);
     const blanks = path.join(t.dir, 'blanks.csv');
     writeFileSync(blanks, 'catalog,distributor,manufacturer,part_number,description,list_price,shelf_qty\r\naftermarket,PU,,0101-0001,Grips,12.95,3\r\n,,,,,,\r\n , ,,,,,\r\n,,,,,,\r\n');
     const b = await runCli(['--config', config, 'catalog', 'import', blanks, '--json'], { env: cliEnv() });

@@ -94,7 +94,10 @@ export function readCatalogRow(fields: string[], col: Record<string, number>): C
     else if (c > 100_000_000_00) problem(`list_price ${priceText} is too large`);
     else listPriceCents = c;
   }
-  const qtyText = get('shelf_qty');
+  // "1,204" as Excel writes a formatted number: read as the feed reads it (a comma only as a
+  // thousands separator); "1,2" stays refused (found by a new-user walkthrough).
+  const rawQty = get('shelf_qty');
+  const qtyText = /^\d{1,3}(,\d{3})+$/.test(rawQty) ? rawQty.replace(/,/g, '') : rawQty;
   let shelfQty: number | null = null;
   if (qtyText !== '') {
     if (!/^\d+$/.test(qtyText)) problem(`shelf_qty ${JSON.stringify(qtyText)} is not a whole number of 0 or more`);
