@@ -31,7 +31,8 @@ function ago(ms: number): string {
 
 function countsText(counts: Record<string, unknown>): string {
   return Object.entries(counts)
-    .filter(([k, v]) => typeof v === 'number' && k !== 'durationMs')
+    // A dry run's statuses (would send, would check) are always 0 in a real run's record: not shown then.
+    .filter(([k, v]) => typeof v === 'number' && k !== 'durationMs' && !(k.startsWith('would_') && v === 0))
     .map(([k, v]) => `${k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, (_m, a: string, b: string) => `${a} ${b.toLowerCase()}`)} ${fmtInt(v as number)}`)
     .join(', ');
 }
