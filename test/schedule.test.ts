@@ -270,3 +270,16 @@ describe('daemon over a simulated week (machine zone UTC)', () => {
     expect(lines.some((l) => JSON.parse(l).event === 'run.finished')).toBe(true);
   });
 });
+
+// Found by a new-user walkthrough: the daemon's terminal lines were the only times in UTC.
+describe('the daemon log on a terminal', () => {
+  it('shows times in the machine zone to the second; JSON lines keep UTC', () => {
+    const human: string[] = [];
+    const json: string[] = [];
+    const at = () => new Date('2026-12-03T12:00:05Z');
+    makeEventLog({ format: 'human', write: (l) => human.push(l), now: at, timeZone: TZ }).event('info', 'run.start', 'inventory run started', { dealer: 'd', job: 'inventory' });
+    makeEventLog({ format: 'json', write: (l) => json.push(l), now: at, timeZone: TZ }).event('info', 'run.start', 'inventory run started');
+    expect(human).toEqual(['2026-12-03 04:00:05 PST INFO  [d inventory] inventory run started']);
+    expect(JSON.parse(json[0]!).ts).toBe('2026-12-03T12:00:05.000Z');
+  });
+});

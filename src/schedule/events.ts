@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import path from 'node:path';
 import { redact } from '../util/redact.js';
 import { makeDir } from '../util/make-dir.js';
+import { formatInZone, localTimeZone } from './zone.js';
 
 export type Level = 'info' | 'warn' | 'error';
 
@@ -55,6 +56,8 @@ export function makeEventLog(opts: {
   file?: string;
   write?: (line: string) => void;
   now?: () => Date;
+  /** The zone of the human format's times (default: the machine's). JSON lines keep UTC. */
+  timeZone?: string;
 }): EventLog {
   const write = opts.write ?? ((l: string) => process.stderr.write(`${l}\n`));
   const now = opts.now ?? (() => new Date());
@@ -67,7 +70,10 @@ export function makeEventLog(opts: {
       if (opts.format === 'json') write(json);
       else {
         const who = [fields.dealer, fields.job, fields.runId ? `run ${String(fields.runId)}` : undefined].filter(Boolean).join(' ');
-        write(redact(`${ts} ${level.toUpperCase().padEnd(5)} ${who ? `[${who}] ` : ''}${message}`));
+        // Local time on a terminal, like every other time a person reads here (found by a
+        // new-user walkthrough: the daemon's lines were the only ones in UTC).
+        const when = formatInZone(new Date(ts), opts.timeZone ?? localTimeZone(), { seconds: true });
+        write(redact(`${when} ${level.toUpperCase().padEnd(5)} ${who ? `[${who}] ` : ''}${message}`));
       }
       if (opts.file) {
         try {
