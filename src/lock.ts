@@ -85,7 +85,7 @@ export function fenceError(lock: HeldLock, holder: LockInfo | null): LockLost | 
   });
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -9,6 +9,16 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { API_KEY, cliEnv, FIXTURES, mockNext, runCli, startMock, tempDir, writeConfig } from './helpers.js';
 
+/** A mock, a config with logging.file, the sample catalog imported; and the log's lines. */
+async function loggedSetup() {
+  const t = tempDir();
+  const mock = await startMock(t.dir);
+  const config = writeConfig(t.dir, { baseUrl: mock.url, extra: 'logging:\n  file: ./logs/lizzy-sync.log\n' });
+  expect((await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: {} })).code).toBe(0);
+  const logLines = () => readFileSync(path.join(t.dir, 'logs', 'lizzy-sync.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return { t, mock, config, logLines };
+}
+
 describe('logging.file for inventory pull and orders push', () => {
   it('appends one dated line per run: finished, skipped and failed alike; none for a dry run', async () => {
     const t = tempDir();
@@ -48,16 +58,13 @@ describe('logging.file for inventory pull and orders push', () => {
   });
 
   it('another run holding the lock is logged as locked at warn, not as a failure', async () => {
-    const t = tempDir();
-    const mock = await startMock(t.dir);
-    const config = writeConfig(t.dir, { baseUrl: mock.url, extra: 'logging:\n  file: ./logs/lizzy-sync.log\n' });
-    expect((await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: cliEnv() })).code).toBe(0);
+    const { t, mock, config, logLines } = await loggedSetup();
     const db = new Database(path.join(t.dir, 'data', 'lizzy-sync.db'));
     const now = new Date().toISOString();
     db.prepare('INSERT INTO job_locks (job, owner, pid, host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)').run('inventory', 'other', 4242, 'counter-pc', now, now);
     db.close();
     expect((await runCli(['--config', config, 'inventory', 'pull'], { env: cliEnv() })).code).toBe(75);
-    const [line] = readFileSync(path.join(t.dir, 'logs', 'lizzy-sync.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [line] = logLines();
     expect(line).toMatchObject({ level: 'warn', event: 'run.finished', status: 'locked', exitCode: 75, error: 'LockHeld' });
     expect(line.message).toMatch(/^inventory run locked: Another inventory run holds the lock: pid 4242 on counter-pc/);
     await mock.close();
@@ -67,16 +74,13 @@ describe('logging.file for inventory pull and orders push', () => {
   // Found by a new-user walkthrough: a Task Scheduler run without the key (setx /M before a
   // restart) exited 2 every hour, due or not, and left no log line and no run record.
   it('a missing API key: a run not due still skips (exit 0); a due run fails with a log line and a run record', async () => {
-    const t = tempDir();
-    const mock = await startMock(t.dir);
-    const config = writeConfig(t.dir, { baseUrl: mock.url, extra: 'logging:\n  file: ./logs/lizzy-sync.log\n' });
-    expect((await runCli(['--config', config, 'catalog', 'import', path.join(FIXTURES, 'catalog.csv')], { env: {} })).code).toBe(0);
+    const { t, mock, config, logLines } = await loggedSetup();
     const notDue = await runCli(['--config', config, 'inventory', 'pull', '--scheduled'], { env: { LIZZY_SYNC_NOW: '2026-12-03T20:00:00Z' } });
     expect(notDue.code, notDue.stderr).toBe(0);
     const due = await runCli(['--config', config, 'inventory', 'pull', '--scheduled'], { env: { LIZZY_SYNC_NOW: '2026-12-03T12:01:00Z' } });
     expect(due.code).toBe(2);
     expect(due.stderr).toContain('No Lizzy API key');
-    const lines = readFileSync(path.join(t.dir, 'logs', 'lizzy-sync.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = logLines();
     expect(lines.map((l) => [l.event, l.status])).toEqual([
       ['run.skip', 'skipped'],
       ['run.finished', 'failed'],

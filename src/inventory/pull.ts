@@ -11,7 +11,7 @@ import { addDays, zonedDate, zonedWeekday } from '../schedule/zone.js';
 import type { Store } from '../store/store.js';
 import type { FeedStage, HeldLock, Product, StagedFeedItem } from '../store/types.js';
 import { redact } from '../util/redact.js';
-import { levenshtein, looseName } from '../util/suggest.js';
+import { similarNames } from '../util/suggest.js';
 import { fromStaged, readFeedItem, toStaged, type FeedItem } from './item.js';
 import { normaliserFor } from '../mappings/normalise.js';
 import {
@@ -145,8 +145,7 @@ export async function lookUpNormalised(store: Store, items: FeedItem[], byVendor
 /**
  * The inventory pull: fetch → plan → guard → report → apply (one transaction).
  * Throws a LizzySyncError when it cannot run; the run is recorded as failed first.
- */
-/**
+ *
  * `client` may be a factory, called only when the feed is fetched: a run that is not due, or
  * skipped on a disabled day, needs no API key, and a missing key is then a failed run with a
  * record and a log line (found by a new-user walkthrough: it left no trace at all).
@@ -438,14 +437,6 @@ function feedVendors(unrecognized: VendorCount[], mappings: VendorMapping[], pre
   const out = new Map(unrecognized.map((u) => [u.vendor, u.items]));
   for (const m of mappings) if (present.has(m.index)) out.set(m.vendor, out.get(m.vendor) ?? 0);
   return out;
-}
-
-/** Names a person could have meant by `name`: a near miss (case, spacing, punctuation, accents) or a typo. */
-function similarNames(name: string, candidates: Iterable<string>): string[] {
-  const loose = looseName(name);
-  const lower = name.toLowerCase();
-  const limit = Math.max(1, Math.floor(name.length / 3));
-  return [...candidates].filter((c) => c !== name && ((loose !== '' && looseName(c) === loose) || levenshtein(lower, c.toLowerCase()) <= limit));
 }
 
 const items = (x: number): string => `${n(x)} item${x === 1 ? '' : 's'}`;

@@ -71,12 +71,6 @@ export class InventoryReportWriter {
   }
 }
 
-/**
- * The products a pull with clearing zeroes (or, in a dry run, would zero): who lost stock,
- * and how much. Rows come from the store while it clears (FeedStage.apply), so they are
- * written synchronously; done() finishes the file before the commit (a write error rolls the
- * clearing back) and publish() names it after the commit. There is a file only when there is a row.
- */
 /** Give a report finished with `publish: false` its name (after the apply committed), or another name (not applied). */
 export function publishReport(reportFile: string, as: string = reportFile): void {
   renameSync(`${reportFile}.partial`, as);
@@ -85,12 +79,6 @@ export function publishReport(reportFile: string, as: string = reportFile): void
 /** The cleared list's name for a run's report. */
 export const clearedListPath = (reportFile: string): string => reportFile.replace(/(-DRY-RUN)?\.csv$/, '-cleared$1.csv');
 
-/**
- * Files left under temporary names by inventory runs that were killed: the whole cleared
- * list of a run whose apply committed takes its real name; anything else such a run left
- * (a list of a clearing that never committed, a half-written report) is removed. Which
- * runs committed is the database's record (Store.markInterrupted), not a guess from files.
- */
 /** The .partial files in the reports folder (none when it cannot be read). */
 function partialFiles(dir: string): string[] {
   try {
@@ -100,6 +88,12 @@ function partialFiles(dir: string): string[] {
   }
 }
 
+/**
+ * Files left under temporary names by inventory runs that were killed: the whole cleared
+ * list of a run whose apply committed takes its real name; anything else such a run left
+ * (a list of a clearing that never committed, a half-written report) is removed. Which
+ * runs committed is the database's record (Store.markInterrupted), not a guess from files.
+ */
 export function settleInterruptedReports(dir: string, runs: InterruptedRun[]): string[] {
   const notes: string[] = [];
   const names = partialFiles(dir);
@@ -152,6 +146,12 @@ export function removeAbandonedDryRunFiles(dir: string, now: Date, maxAgeMs = 60
   return notes;
 }
 
+/**
+ * The products a pull with clearing zeroes (or, in a dry run, would zero): who lost stock,
+ * and how much. Rows come from the store while it clears (FeedStage.apply), so they are
+ * written synchronously; done() finishes the file before the commit (a write error rolls the
+ * clearing back) and publish() names it after the commit. There is a file only when there is a row.
+ */
 export class ClearedList implements ClearedSink {
   readonly file: string;
   path?: string;

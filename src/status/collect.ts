@@ -1,14 +1,13 @@
 /** Gather what `status` needs from the store; the assessment itself is pure (status.ts). */
 import { hostname } from 'node:os';
 import type { Config } from '../config/schema.js';
-import { LOCK_STALE_MS } from '../lock.js';
+import { LOCK_STALE_MS, processAlive } from '../lock.js';
 import { orderWindow, selectOrders } from '../orders/select.js';
 import { localTimeZone } from '../schedule/zone.js';
 import { lastAnyRun, lastFinishedRun, runsUpTo } from '../schedule/gate.js';
 import type { Store } from '../store/store.js';
 import type { Job } from '../store/types.js';
 import { assessStatus, type JobFacts, type OrderFacts, type StatusReport } from './status.js';
-
 
 /**
  * A run recorded in the future (this machine's clock was ahead when it ran, or a machine
@@ -19,26 +18,17 @@ import { assessStatus, type JobFacts, type OrderFacts, type StatusReport } from 
  */
 async function jobFacts(store: Store, job: Job, now: Date): Promise<JobFacts> {
   const latest = await store.lastRun(job);
+  const lock = await store.lockHolder(job);
   const inFuture = latest !== null && Date.parse(latest.startedAt) > Date.parse(runsUpTo(now));
   return {
     lastRun: inFuture ? await lastAnyRun(store, job, now) : latest,
     lastSuccess: await lastFinishedRun(store, job, now),
-    lock: await store.lockHolder(job),
+    lock,
     futureRun: inFuture ? latest : null,
     lastFailure: await store.lastRun(job, { status: ['failed', 'interrupted'], notAfter: runsUpTo(now) }),
-    holderAlive: holderAlive(await store.lockHolder(job)),
+    // A holder on this machine can be asked whether it is alive; another machine's cannot.
+    holderAlive: lock && lock.host === hostname() ? processAlive(lock.pid) : undefined,
   };
-}
-
-/** Whether a lock holder on this machine is alive; undefined for none or another machine's. */
-function holderAlive(lock: { pid: number; host: string } | null): boolean | undefined {
-  if (!lock || lock.host !== hostname()) return undefined;
-  try {
-    process.kill(lock.pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Order counts through the order store and the push's own selection rules, so status and push agree. */

@@ -3,6 +3,8 @@
  * write passes through redact(), which knows the key and its Basic form.
  */
 const secrets = new Set<string>();
+/** Base64 (Basic auth) forms: case-sensitive and without per-character forms, so matched as written. */
+const exactForms = new Set<string>();
 
 /**
  * Each secret as a pattern in which every character that is not a letter or digit may be
@@ -36,7 +38,9 @@ function charPattern(c: string): string {
 export function registerSecret(secret: string | undefined): void {
   if (!secret || secret.length < 4 || secrets.has(secret)) return;
   secrets.add(secret);
-  secrets.add(Buffer.from(secret, 'utf8').toString('base64'));
+  const basic = Buffer.from(secret, 'utf8').toString('base64');
+  secrets.add(basic);
+  exactForms.add(basic);
   secrets.add(encodeURIComponent(secret));
   secrets.add(JSON.stringify(secret).slice(1, -1));
   // The longest run of letters and digits: a text without it (in any case) cannot hold the
@@ -93,8 +97,7 @@ export function maskConnectionUrl(url: string): string {
 
 export function redact(text: string): string {
   let out = text;
-  // Base64 (Basic auth) is case-sensitive and has no per-character forms.
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
+  for (const s of exactForms) if (out.includes(s)) out = out.split(s).join('***');
   if (patterns.length === 0) return out;
   const active = patterns.filter((p) => !p.probe || p.probe.test(out));
   if (active.length === 0) return out;

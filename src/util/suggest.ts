@@ -17,6 +17,9 @@ export function levenshtein(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** How many edits still make a typo of `word`: a distance that scales with its length. */
+const typoLimit = (word: string): number => Math.max(1, Math.floor(word.length / 3));
+
 /** The closest candidate within a distance that scales with the word's length, if any. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
@@ -29,8 +32,15 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
       best = c;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return bestD <= limit ? best : undefined;
+  return bestD <= typoLimit(word) ? best : undefined;
+}
+
+/** Every candidate a person could have meant by `name`: a near miss (looseName) or a typo (didYouMean's distance). */
+export function similarNames(name: string, candidates: Iterable<string>): string[] {
+  const loose = looseName(name);
+  const lower = name.toLowerCase();
+  const limit = typoLimit(name);
+  return [...candidates].filter((c) => c !== name && ((loose !== '' && looseName(c) === loose) || levenshtein(lower, c.toLowerCase()) <= limit));
 }
 
 /**
